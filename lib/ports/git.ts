@@ -1,0 +1,74 @@
+/**
+ * The Git side: a shallow checkout of one branch that can be edited, committed and pushed.
+ * Implementations edit blobs and trees directly (no work tree) where they can.
+ */
+
+export type GitCredentials =
+  | { readonly kind: 'anonymous' }
+  | { readonly kind: 'basic'; readonly username: string; readonly password: string }
+  | { readonly kind: 'bearer'; readonly token: string };
+
+export interface GitSignature {
+  readonly name: string;
+  readonly email: string;
+  /** Seconds since the epoch. */
+  readonly timestamp: number;
+  /** Minutes, as isomorphic-git counts them (UTC = 0). */
+  readonly timezoneOffset?: number;
+}
+
+export interface CheckoutOptions {
+  readonly url: string;
+  readonly credentials: GitCredentials;
+  /** Branch to clone (the checkout branch). */
+  readonly branch: string;
+  /**
+   * Branch the commit will be pushed to. When it differs from `branch` and exists on the remote,
+   * the workspace starts from the push branch's head; otherwise from the checkout branch (Flux semantics).
+   */
+  readonly pushBranch?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface GitFile {
+  /** Path relative to the repository root, forward slashes. */
+  readonly path: string;
+  readonly size?: number;
+}
+
+/**
+ * @example
+ * const ws = await git.checkout({ url, credentials, branch: 'main' });
+ * try {
+ *   for (const f of await ws.listFiles('clusters/prod')) { … await ws.writeFile(f.path, bytes) }
+ *   const sha = await ws.commit({ message, author });
+ *   if (sha) await ws.push();
+ * } finally { await ws.dispose(); }
+ */
+export interface GitWorkspace {
+  /** Commit the workspace started from. */
+  readonly baseCommit: string;
+  /** Branch the workspace started from (the push branch when it already existed). */
+  readonly baseBranch: string;
+  /** Branch `push()` writes. */
+  readonly pushBranch: string;
+  /** Regular files (no symlinks, no submodules) under `dir` ('' = root), sorted by path. */
+  listFiles(dir: string): Promise<GitFile[]>;
+  readFile(path: string): Promise<Uint8Array>;
+  /** Replaces the content of an existing file (mode kept). */
+  writeFile(path: string, content: Uint8Array): Promise<void>;
+  /** Commits the written files; returns the new commit id, or null when nothing differs from the base (never an empty commit). */
+  commit(options: {
+    message: string;
+    author: GitSignature;
+    committer?: GitSignature;
+  }): Promise<string | null>;
+  /** Pushes the commit. Throws ConflictError when the remote moved (non-fast-forward or ref update refused). */
+  push(options?: { force?: boolean; signal?: AbortSignal }): Promise<void>;
+  /** Frees memory and scratch space. Safe to call twice. */
+  dispose(): Promise<void>;
+}
+
+export interface GitClient {
+  checkout(options: CheckoutOptions): Promise<GitWorkspace>;
+}
