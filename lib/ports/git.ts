@@ -1,3 +1,5 @@
+import type { FileTree } from './file-tree.ts';
+
 /**
  * The Git side: a shallow checkout of one branch that can be edited, committed and pushed.
  * Implementations edit blobs and trees directly (no work tree) where they can.
@@ -30,12 +32,6 @@ export interface CheckoutOptions {
   readonly signal?: AbortSignal;
 }
 
-export interface GitFile {
-  /** Path relative to the repository root, forward slashes. */
-  readonly path: string;
-  readonly size?: number;
-}
-
 /**
  * @example
  * const ws = await git.checkout({ url, credentials, branch: 'main' });
@@ -45,18 +41,15 @@ export interface GitFile {
  *   if (sha) await ws.push();
  * } finally { await ws.dispose(); }
  */
-export interface GitWorkspace {
+export interface GitWorkspace extends FileTree {
   /** Commit the workspace started from. */
   readonly baseCommit: string;
   /** Branch the workspace started from (the push branch when it already existed). */
   readonly baseBranch: string;
   /** Branch `push()` writes. */
   readonly pushBranch: string;
-  /** Regular files (no symlinks, no submodules) under `dir` ('' = root), sorted by path. */
-  listFiles(dir: string): Promise<GitFile[]>;
-  readFile(path: string): Promise<Uint8Array>;
-  /** Replaces the content of an existing file (mode kept). */
-  writeFile(path: string, content: Uint8Array): Promise<void>;
+  // listFiles / readFile / writeFile from FileTree: regular files only (no symlinks, no submodules);
+  // writeFile replaces an existing blob and keeps its mode.
   /** Commits the written files; returns the new commit id, or null when nothing differs from the base (never an empty commit). */
   commit(options: {
     message: string;
