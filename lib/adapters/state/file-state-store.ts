@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import { mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConflictError, InternalError } from '../../domain/errors.ts';
+import type { StateKind, StateRecords, StateStore, Versioned } from '../../ports/state-store.ts';
+import { syncDirectory, writeFileAtomic } from './atomic-file.ts';
+
+/**
+ * The embedded default StateStore: one JSON file per record under `<dir>/<kind>/`, written
+ * atomically, so a crash never leaves a torn record. Compare-and-set is serialised per record
+ * inside the process; one `serve` owns a state directory (see the directory lock in lib/local).
+ */
+export const fileStateStoreDefaults = Object.freeze({
+  /** Delivery ids older than this are forgotten (senders retry within minutes, not weeks). */
+  deliveryRetentionMs: 7 * 24 * 3600 * 1000,
+});
+
+export interface FileStateStoreOptions {
+  readonly dir: string;
+  readonly deliveryRetentionMs?: number;
+}
+
+// Keys contain '/' and ':' (policy names, image names); hash the long ones to stay under NAME_MAX.
+const fileName = (key: string): string => {
+  const encoded = encodeURIComponent(key);
+  return encoded.length <= 180 ? `${encoded}.json` : `${createHash('sha256').update(key).digest('hex')}.json`;
+};
+
+interface StoredRecord {
+  readonly key: string;
+  readonly version: number;
+  readonly value: unknown;
+}
+
+export const createFileStateStore = (
+  options: FileStateStoreOptions,
+): StateStore & { prune(now: Date): Promise<number> } => {
+  const { dir, deliveryRetentionMs } = { ...fileStateStoreDefaults, ...options };
+  const locks = new Map<string, Promise<unknown>>();
+
+  const withLock = <T>(id: string, work: () => Promise<T>): Promise<T> => {
+    const previous = locks.get(id) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => {});
+    locks.set(id, settled);
+    void settled.then(() => {
+      if (locks.get(id) === settled) locks.delete(id);
+    });
+    return next;
+  };
+
+  const kindDir = async (kind: string): Promise<string> => {
+    const path = join(dir, kind);
+    await mkdir(path, { recursive: true });
+    return path;
+  };
+
+  const readRecord = async (path: string): Promise<StoredRecord | undefined> => {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    try {
+      return JSON.parse(text) as StoredRecord;
+    } catch (cause) {
+      throw new InternalError(`state file ${path} is not valid JSON`, { cause, data: { path } });
+    }
+  };
+
+  const fileStateStoreRead = async <K extends StateKind>(kind: K, key: string) => {
+    const record = await readRecord(join(await kindDir(kind), fileName(key)));
+    return record
+      ? ({ value: record.value, version: record.version } as Versioned<StateRecords[K]>)
+      : undefined;
+  };
+
+  const fileStateStoreWrite = <K extends StateKind>(
+    kind: K,
+    key: string,
+    value: StateRecords[K],
+    expectedVersion: number,
+  ) =>
+    withLock(`${kind}/${key}`, async () => {
+      const path = join(await kindDir(kind), fileName(key));
+      const current = (await readRecord(path))?.version ?? 0;
+      if (current !== expectedVersion) {
+        throw new ConflictError(
+          `state ${kind} "${key}" changed meanwhile (version ${current}, expected ${expectedVersion})`,
+          {
+            data: { kind, key },
+          },
+        );
+      }
+      const record: StoredRecord = { key, version: current + 1, value };
+      await writeFileAtomic(path, `${JSON.stringify(record, null, 2)}\n`);
+      return current + 1;
+    });
+
+  const fileStateStoreList = async <K extends StateKind>(kind: K) => {
+    const path = await kindDir(kind);
+    const names = (await readdir(path)).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
+    const records = await Promise.all(names.map((n) => readRecord(join(path, n))));
+    return records
+      .filter((r): r is StoredRecord => r !== undefined)
+      .map((r) => ({ key: r.key, value: r.value as StateRecords[K], version: r.version }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  };
+
+  // One empty file per delivery id, created exclusively: the filesystem decides who was first.
+  const fileStateStoreRememberDelivery = async (id: string) => {
+    const path = join(await kindDir('deliveries'), createHash('sha256').update(id).digest('hex'));
+    try {
+      const handle = await open(path, 'wx');
+      await handle.close();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    }
+    await syncDirectory(join(dir, 'deliveries'));
+    return true;
+  };
+
+  /** Forgets delivery ids older than the retention; returns how many were removed. */
+  const prune = async (now: Date) => {
+    const path = await kindDir('deliveries');
+    let removed = 0;
+    for (const name of await readdir(path)) {
+      const info = await stat(join(path, name)).catch(() => undefined);
+      if (info && now.getTime() - info.mtimeMs > deliveryRetentionMs) {
+        await unlink(join(path, name)).catch(() => {});
+        removed++;
+      }
+    }
+    return removed;
+  };
+
+  return {
+    read: fileStateStoreRead,
+    write: fileStateStoreWrite,
+    list: fileStateStoreList,
+    rememberDelivery: fileStateStoreRememberDelivery,
+    prune,
+  };
+};

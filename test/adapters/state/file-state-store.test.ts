@@ -1,0 +1,83 @@
+import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createFileStateStore } from '../../../lib/adapters/state/file-state-store.ts';
+import { describeStateStoreContract } from '../../contract/state-store.contract.ts';
+import { scratchDir } from '../../helpers/scratch-dir.ts';
+
+describeStateStoreContract('file', async () => {
+  const dir = await scratchDir('ia-state-');
+  return { store: createFileStateStore({ dir: dir.path }), teardown: dir.remove };
+});
+
+describe('file state store', () => {
+  it('survives a restart: a new store on the same directory reads what the old one wrote', async () => {
+    const dir = await scratchDir('ia-state-');
+    try {
+      await createFileStateStore({ dir: dir.path }).write(
+        'policy',
+        'apps/web',
+        { latestRef: { name: 'a', tag: '1' } },
+        0,
+      );
+      expect(await createFileStateStore({ dir: dir.path }).read('policy', 'apps/web')).toEqual({
+        value: { latestRef: { name: 'a', tag: '1' } },
+        version: 1,
+      });
+      expect(await createFileStateStore({ dir: dir.path }).rememberDelivery('d', new Date())).toBe(true);
+      expect(await createFileStateStore({ dir: dir.path }).rememberDelivery('d', new Date())).toBe(false);
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  it('leaves no temporary files behind and stores readable JSON', async () => {
+    const dir = await scratchDir('ia-state-');
+    try {
+      const store = createFileStateStore({ dir: dir.path });
+      for (let v = 0; v < 5; v++)
+        await store.write('automation', 'apps/fleet', { lastPushCommit: `c${v}` }, v);
+      const files = await readdir(join(dir.path, 'automation'));
+      expect(files).toEqual(['apps%2Ffleet.json']);
+      const json = JSON.parse(await readFile(join(dir.path, 'automation', files[0] as string), 'utf8'));
+      expect(json).toEqual({ key: 'apps/fleet', version: 5, value: { lastPushCommit: 'c4' } });
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  it('reports a corrupted record as an internal error naming the file instead of guessing', async () => {
+    const dir = await scratchDir('ia-state-');
+    try {
+      const store = createFileStateStore({ dir: dir.path });
+      await store.write('policy', 'apps/web', {}, 0);
+      await writeFile(join(dir.path, 'policy', 'apps%2Fweb.json'), '{"key": "apps/web", "vers');
+      await expect(store.read('policy', 'apps/web')).rejects.toMatchObject({
+        code: 'Internal',
+        message: expect.stringContaining('apps%2Fweb.json'),
+      });
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  it('prunes delivery ids older than the retention, so a very old id counts as new again', async () => {
+    const dir = await scratchDir('ia-state-');
+    try {
+      const store = createFileStateStore({ dir: dir.path, deliveryRetentionMs: 60_000 });
+      await store.rememberDelivery('old', new Date());
+      await store.rememberDelivery('fresh', new Date());
+      const now = new Date();
+      expect(await store.prune(now)).toBe(0);
+      // Age both records past the retention: both are forgotten, so 'old' is new again.
+      for (const name of await readdir(join(dir.path, 'deliveries'))) {
+        await utimes(join(dir.path, 'deliveries', name), new Date(0), new Date(0));
+      }
+      expect(await store.prune(now)).toBe(2);
+      expect(await store.rememberDelivery('old', now)).toBe(true);
+      expect(await store.rememberDelivery('fresh', now)).toBe(true);
+    } finally {
+      await dir.remove();
+    }
+  });
+});
