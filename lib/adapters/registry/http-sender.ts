@@ -1,0 +1,157 @@
+import { UpstreamError } from '../../domain/errors.ts';
+import { describeFailure, type RequestTarget } from './registry-errors.ts';
+import { retryAfterMs } from './retry-after.ts';
+
+export type RequestKind = 'ping' | 'token' | 'tags' | 'manifest-head' | 'other';
+
+/** One HTTP exchange as observers see it (no headers: they may carry credentials). `status` 0 = no answer. */
+export interface RegistryRequestInfo {
+  readonly method: string;
+  readonly url: string;
+  readonly kind: RequestKind;
+  readonly status: number;
+}
+
+export interface RetryPolicy {
+  /** Total tries per request, first included. */
+  readonly attempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  /** A `Retry-After` longer than this is not waited for: the error carries `retryAfterMs` instead. */
+  readonly maxRetryAfterMs: number;
+  readonly random: () => number;
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface HttpSenderOptions {
+  readonly fetch: typeof fetch;
+  readonly clock: () => number;
+  readonly retry: RetryPolicy;
+  readonly timeoutMs: number;
+  readonly userAgent: string;
+  readonly onRequest?: (info: RegistryRequestInfo) => void;
+}
+
+export interface SendRequest {
+  readonly method: 'GET' | 'HEAD' | 'POST';
+  readonly url: string;
+  readonly kind: RequestKind;
+  readonly target: RequestTarget;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly signal?: AbortSignal;
+}
+
+/** A buffered answer: reading the body inside the attempt makes a reset mid-body retryable too. */
+export interface RegistryResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: string;
+  readonly url: string;
+  readonly attempts: number;
+}
+
+export type SendFn = (request: SendRequest) => Promise<RegistryResponse>;
+
+// Throttling and transient server failures; other statuses are answers, not accidents.
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+
+/** Sleeps `ms`, rejecting with the caller's abort reason as soon as `signal` fires. */
+export const abortableSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+class AttemptTimedOut extends Error {
+  constructor(cause: unknown) {
+    super('registry request timed out', { cause });
+  }
+}
+
+const networkReason = (error: unknown, timedOut: boolean, timeoutMs: number): string => {
+  if (timedOut) return `timed out after ${timeoutMs} ms`;
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  return `network error${code ? ` ${code}` : ''}`;
+};
+
+/**
+ * Sends one registry request with a per-attempt timeout and bounded retries: exponential backoff with
+ * full jitter (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/), or the
+ * server's `Retry-After` when it gives one. Non-retryable statuses, and the last retryable one, are
+ * returned for the caller to map; network failures that outlive the retries become UpstreamError.
+ */
+export const createHttpSender = (options: HttpSenderOptions): SendFn => {
+  const { retry } = options;
+
+  const backoffMs = (attempt: number): number =>
+    retry.random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+
+  async function sendOnce(request: SendRequest, attempt: number): Promise<RegistryResponse> {
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    let status = 0;
+    try {
+      const response = await options.fetch(request.url, {
+        method: request.method,
+        headers: { 'user-agent': options.userAgent, ...request.headers },
+        body: request.body,
+        signal,
+        redirect: 'follow',
+      });
+      status = response.status;
+      const body = request.method === 'HEAD' ? '' : await response.text();
+      return { status, headers: response.headers, body, url: request.url, attempts: attempt };
+    } catch (error) {
+      // Our own timer, not the caller's signal: a retryable failure (the body read counts too).
+      if (timeout.aborted && !request.signal?.aborted) throw new AttemptTimedOut(error);
+      throw error;
+    } finally {
+      options.onRequest?.({ method: request.method, url: request.url, kind: request.kind, status });
+    }
+  }
+
+  return async function sendWithRetries(request: SendRequest): Promise<RegistryResponse> {
+    for (let attempt = 1; ; attempt++) {
+      request.signal?.throwIfAborted();
+      let response: RegistryResponse;
+      try {
+        response = await sendOnce(request, attempt);
+      } catch (error) {
+        if (request.signal?.aborted) throw request.signal.reason;
+        const timedOut = error instanceof AttemptTimedOut;
+        const reason = networkReason(timedOut ? error.cause : error, timedOut, options.timeoutMs);
+        if (attempt >= retry.attempts) {
+          throw new UpstreamError(
+            `${request.target.subject}: ${reason} after ${attempt} attempts ${describeFailure(request.target)}`,
+            {
+              cause: error,
+              data: {
+                registry: request.target.registry,
+                repository: request.target.repository,
+                attempts: attempt,
+                reason,
+              },
+            },
+          );
+        }
+        await retry.sleep(backoffMs(attempt), request.signal);
+        continue;
+      }
+      if (!RETRYABLE_STATUS.has(response.status) || attempt >= retry.attempts) return response;
+      const serverWait = retryAfterMs(response.headers.get('retry-after'), options.clock());
+      // Waiting minutes inside one invocation helps nobody: hand the hint to the queue instead.
+      if (serverWait !== undefined && serverWait > retry.maxRetryAfterMs) return response;
+      await retry.sleep(serverWait ?? backoffMs(attempt), request.signal);
+    }
+  };
+};
