@@ -1,0 +1,120 @@
+import { clone, type HttpClient, listServerRefs, readCommit, resolveRef, writeRef } from 'isomorphic-git';
+import nodeHttp from 'isomorphic-git/http/node';
+import type { CheckoutOptions, GitClient, GitWorkspace } from '../../ports/git.ts';
+import { translateGitError } from './git-errors.ts';
+import { type GitCallTransport, type GitTransportSettings, gitCallTransport } from './git-transport.ts';
+import { createIsomorphicGitWorkspace } from './isomorphic-git-workspace.ts';
+import { enablePackDeltaCache } from './pack-delta-cache.ts';
+import { openRepoStorage, type RepoStorage, type RepoStorageOption } from './repo-storage.ts';
+
+/**
+ * GitClient on isomorphic-git: a shallow (depth 1), single-branch clone without checkout into
+ * memory (or a scratch directory), edited as blobs and trees. reference/real-components.md §3:
+ * 3× faster and half the memory of a checkout.
+ */
+
+export interface IsomorphicGitClientOptions {
+  /** Where clones live: the heap (default; Lambda has no tmpfs) or a scratch directory (one subdirectory per workspace). */
+  readonly fs?: RepoStorageOption;
+  /** HTTP client; default isomorphic-git/http/node. Tests wrap it to hold or count requests. */
+  readonly http?: HttpClient;
+  readonly userAgent?: string;
+  /** Deadline for one checkout or one push, all requests included. */
+  readonly timeoutMs?: number;
+  /** isomorphic-git's object cache (pack indexes) per workspace. Off only to measure its effect. */
+  readonly cache?: boolean;
+  /** Bound of the inflated-delta-base cache per workspace (pack-delta-cache.ts); 0 turns it off. */
+  readonly deltaCacheBytes?: number;
+}
+
+export const isomorphicGitClientDefaults = Object.freeze({
+  fs: 'memory' as RepoStorageOption,
+  http: nodeHttp as HttpClient,
+  userAgent: 'git/isomorphic-git (image-automation)',
+  timeoutMs: 60_000,
+  cache: true,
+  deltaCacheBytes: 64 * 1024 * 1024,
+});
+
+/** Whether `branch` exists on the remote: one ref advertisement, no objects. */
+const remoteHasBranch = async (
+  url: string,
+  branch: string,
+  transport: GitCallTransport,
+): Promise<boolean> => {
+  const ref = `refs/heads/${branch}`;
+  // Protocol v1 answers in one request (v2 needs a second for ls-refs); clone pays for the same advertisement.
+  const refs = await listServerRefs({ ...transport, url, prefix: ref, protocolVersion: 1 });
+  return refs.some((serverRef) => serverRef.ref === ref);
+};
+
+export const createIsomorphicGitClient = (options: IsomorphicGitClientOptions = {}): GitClient => {
+  // Explicit `undefined`s must not erase defaults (a `deltaCacheBytes: undefined` disabled the cache).
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  const settings = { ...isomorphicGitClientDefaults, ...given } as typeof isomorphicGitClientDefaults;
+
+  const isomorphicGitCheckout = async (checkout: CheckoutOptions): Promise<GitWorkspace> => {
+    const { url, branch } = checkout;
+    const pushBranch = checkout.pushBranch ?? branch;
+    const transportSettings: GitTransportSettings = {
+      http: settings.http,
+      userAgent: settings.userAgent,
+      timeoutMs: settings.timeoutMs,
+      credentials: checkout.credentials,
+    };
+    const transport = gitCallTransport(transportSettings, checkout.signal);
+    const cache = settings.cache ? {} : undefined;
+    let baseBranch = branch;
+    let storage: RepoStorage | undefined;
+    try {
+      storage = await openRepoStorage(settings.fs);
+      const { fs, gitdir } = storage;
+      // Flux semantics (flux-semantics §5.5): an existing push branch is built upon, a missing one
+      // starts from the checkout branch.
+      if (pushBranch !== branch && (await remoteHasBranch(url, pushBranch, transport)))
+        baseBranch = pushBranch;
+      await clone({
+        ...transport,
+        fs,
+        dir: gitdir, // required by the typings; with noCheckout nothing is written outside gitdir
+        gitdir,
+        cache,
+        url,
+        ref: `refs/heads/${baseBranch}`,
+        singleBranch: true,
+        depth: 1,
+        noCheckout: true,
+        noTags: true,
+      });
+      const baseCommit = await resolveRef({ fs, gitdir, ref: `refs/remotes/origin/${baseBranch}` });
+      // push() skips objects reachable from origin/HEAD when building a thin pack; a single-branch
+      // clone does not record it, and without it a push to a new branch would upload every blob.
+      await writeRef({
+        fs,
+        gitdir,
+        ref: 'refs/remotes/origin/HEAD',
+        value: `refs/remotes/origin/${baseBranch}`,
+        symbolic: true,
+        force: true,
+      });
+      const { commit } = await readCommit({ fs, gitdir, oid: baseCommit, cache });
+      await enablePackDeltaCache(cache, settings.deltaCacheBytes);
+      return createIsomorphicGitWorkspace({
+        storage,
+        cache,
+        transport: transportSettings,
+        url,
+        checkoutBranch: branch,
+        baseBranch,
+        pushBranch,
+        baseCommit,
+        baseTree: commit.tree,
+      });
+    } catch (error) {
+      await storage?.dispose();
+      throw translateGitError(error, { url, branch: baseBranch, operation: 'checkout' });
+    }
+  };
+
+  return { checkout: isomorphicGitCheckout };
+};
