@@ -81,4 +81,6 @@ export interface StateStore {
   list<K extends StateKind>(kind: K): Promise<Array<{ readonly key: string } & Versioned<StateRecords[K]>>>;
   /** Records a webhook delivery id; false when it was already recorded (a replay). */
   rememberDelivery(id: string, at: Date): Promise<boolean>;
+  /** Undoes rememberDelivery when the work could not be queued, so the sender's retry is not mistaken for a replay. */
+  forgetDelivery(id: string): Promise<void>;
 }

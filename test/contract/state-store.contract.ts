@@ -103,6 +103,15 @@ export const describeStateStoreContract = (
         expect(await store.rememberDelivery('evt-2', at)).toBe(true);
       }));
 
+    it('forgets a delivery on request, so a retry of work that could not be queued is accepted', () =>
+      withStore(async (store) => {
+        const at = new Date();
+        expect(await store.rememberDelivery('evt-9', at)).toBe(true);
+        await store.forgetDelivery('evt-9');
+        expect(await store.rememberDelivery('evt-9', at)).toBe(true);
+        await store.forgetDelivery('never-seen');
+      }));
+
     it('admits exactly one of many concurrent deliveries with the same id', () =>
       withStore(async (store) => {
         const at = new Date();

@@ -109,9 +109,12 @@ export const createFileStateStore = (
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   };
 
+  const deliveryPath = async (id: string) =>
+    join(await kindDir('deliveries'), createHash('sha256').update(id).digest('hex'));
+
   // One empty file per delivery id, created exclusively: the filesystem decides who was first.
   const fileStateStoreRememberDelivery = async (id: string) => {
-    const path = join(await kindDir('deliveries'), createHash('sha256').update(id).digest('hex'));
+    const path = await deliveryPath(id);
     try {
       const handle = await open(path, 'wx');
       await handle.close();
@@ -142,6 +145,9 @@ export const createFileStateStore = (
     write: fileStateStoreWrite,
     list: fileStateStoreList,
     rememberDelivery: fileStateStoreRememberDelivery,
+    forgetDelivery: async (id: string) => {
+      await unlink(await deliveryPath(id)).catch(() => {});
+    },
     prune,
   };
 };

@@ -40,5 +40,8 @@ export const createMemoryStateStore = (): StateStore => {
       deliveries.add(deliveryId);
       return true;
     },
+    async forgetDelivery(deliveryId: string) {
+      deliveries.delete(deliveryId);
+    },
   };
 };

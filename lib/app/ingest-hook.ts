@@ -1,0 +1,129 @@
+import { resolveGitTarget } from '../domain/flux/git-target.ts';
+import { repositoriesForEvent } from '../domain/flux/receiver-scope.ts';
+import { automationsForRepository, gitRepositoryOf } from '../domain/flux/scope.ts';
+import type { FluxConfig, ImageRepository, ImageUpdateAutomation } from '../domain/flux/types.ts';
+import type { ReconcileRequest, RegistryEvent } from '../domain/work.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { Queue, QueueMessage } from '../ports/queue.ts';
+import type { StateStore } from '../ports/state-store.ts';
+
+/**
+ * A verified webhook's events → the automations they concern → queued reconcile requests.
+ *
+ * The payload only chooses what to re-check (tags and digests always come from the registry).
+ * Each delivery id is admitted once: a replay is answered as accepted and causes no work. The
+ * delivery is remembered before queueing and forgotten again if queueing fails, so a sender's
+ * retry after a refusal is not mistaken for a replay — no event is lost or doubled.
+ */
+export interface IngestDeps {
+  readonly config: FluxConfig;
+  readonly state: StateStore;
+  readonly queue: Queue;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export interface IngestInput {
+  readonly events: readonly RegistryEvent[];
+  /** The ImageRepositories the Receiver may trigger; empty = any, matched by canonical name only. */
+  readonly repositories: readonly ImageRepository[];
+}
+
+export interface IngestOutcome {
+  /** Events that led to queued work. */
+  readonly accepted: number;
+  /** Replays of deliveries already admitted. */
+  readonly duplicates: number;
+  /** Events about repositories no automation watches. */
+  readonly unmatched: number;
+  readonly queued: number;
+}
+
+const automationKey = (automation: ImageUpdateAutomation) =>
+  `${automation.metadata.namespace}/${automation.metadata.name}`;
+
+/** One writer per Git repository and push branch (the SQS FIFO message group). */
+export const groupIdFor = (config: FluxConfig, automation: ImageUpdateAutomation): string => {
+  const git = gitRepositoryOf(config, automation);
+  const target = resolveGitTarget(automation, git);
+  return `${git?.spec.url ?? `missing:${automation.spec.sourceRef.namespace}/${automation.spec.sourceRef.name}`}#${
+    target.ok ? target.value.pushBranch : ''
+  }`;
+};
+
+/** Queue messages that reconcile `automation` after a change to `repositories`. */
+export const reconcileMessage = (
+  config: FluxConfig,
+  automation: ImageUpdateAutomation,
+  request: Omit<ReconcileRequest, 'automation'>,
+  deduplicationId: string,
+): QueueMessage => ({
+  groupId: groupIdFor(config, automation),
+  deduplicationId,
+  request: { automation: automationKey(automation), ...request },
+});
+
+export const ingestHook = async (deps: IngestDeps, input: IngestInput): Promise<IngestOutcome> => {
+  const { config, state, queue, clock, logger } = deps;
+  const candidates = input.repositories.length > 0 ? input.repositories : config.imageRepositories;
+  let accepted = 0;
+  let duplicates = 0;
+  let unmatched = 0;
+  let queued = 0;
+  for (const event of input.events) {
+    const repositories = repositoriesForEvent(candidates, event, {
+      matchPathOnly: input.repositories.length > 0,
+    });
+    const canonicalNames = [...new Set(repositories.map((r) => r.spec.imageName.canonical))];
+    const automations = new Map<string, ImageUpdateAutomation>();
+    for (const name of canonicalNames) {
+      for (const automation of automationsForRepository(config, name)) {
+        if (!automation.spec.suspend) automations.set(automationKey(automation), automation);
+      }
+    }
+    if (automations.size === 0) {
+      unmatched++;
+      logger.info('event matches no automation', {
+        deliveryId: event.deliveryId,
+        registry: event.registry,
+        repository: event.repository,
+        tag: event.tag,
+      });
+      continue;
+    }
+    if (!(await state.rememberDelivery(event.deliveryId, clock.now()))) {
+      duplicates++;
+      logger.info('replayed delivery ignored', { deliveryId: event.deliveryId });
+      continue;
+    }
+    const triggeredAt =
+      event.pushedAt && !Number.isNaN(Date.parse(event.pushedAt))
+        ? new Date(event.pushedAt).toISOString()
+        : clock.now().toISOString();
+    const messages = [...automations.values()].map((automation) =>
+      reconcileMessage(
+        config,
+        automation,
+        { repositories: canonicalNames, reason: 'event', deliveryIds: [event.deliveryId], triggeredAt },
+        `${event.deliveryId}:${automationKey(automation)}`,
+      ),
+    );
+    try {
+      await queue.send(messages);
+    } catch (error) {
+      await state.forgetDelivery(event.deliveryId);
+      throw error;
+    }
+    accepted++;
+    queued += messages.length;
+    logger.info('event queued', {
+      deliveryId: event.deliveryId,
+      registry: event.registry,
+      repository: event.repository,
+      tag: event.tag,
+      automations: [...automations.keys()],
+    });
+  }
+  return { accepted, duplicates, unmatched, queued };
+};
