@@ -64,4 +64,14 @@ export interface GitWorkspace extends FileTree {
 
 export interface GitClient {
   checkout(options: CheckoutOptions): Promise<GitWorkspace>;
+  /**
+   * The commit a remote branch points at, or null when the branch does not exist: one ref
+   * advertisement, no objects. Lets a run that has nothing new skip the clone (Flux's optimisation).
+   */
+  remoteHead(options: {
+    readonly url: string;
+    readonly credentials: GitCredentials;
+    readonly branch: string;
+    readonly signal?: AbortSignal;
+  }): Promise<string | null>;
 }

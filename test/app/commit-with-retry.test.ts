@@ -17,6 +17,7 @@ const scriptedGit = (pushes: Array<'ok' | Error>, options: { commit?: string | n
   const events: string[] = [];
   let checkouts = 0;
   const git: GitClient = {
+    remoteHead: async () => null,
     checkout: async () => {
       const n = ++checkouts;
       events.push(`checkout ${n}`);

@@ -36,16 +36,16 @@ export const isomorphicGitClientDefaults = Object.freeze({
   deltaCacheBytes: 64 * 1024 * 1024,
 });
 
-/** Whether `branch` exists on the remote: one ref advertisement, no objects. */
-const remoteHasBranch = async (
+/** The commit `branch` points at on the remote, or null: one ref advertisement, no objects. */
+const remoteBranchHead = async (
   url: string,
   branch: string,
   transport: GitCallTransport,
-): Promise<boolean> => {
+): Promise<string | null> => {
   const ref = `refs/heads/${branch}`;
   // Protocol v1 answers in one request (v2 needs a second for ls-refs); clone pays for the same advertisement.
   const refs = await listServerRefs({ ...transport, url, prefix: ref, protocolVersion: 1 });
-  return refs.some((serverRef) => serverRef.ref === ref);
+  return refs.find((serverRef) => serverRef.ref === ref)?.oid ?? null;
 };
 
 export const createIsomorphicGitClient = (options: IsomorphicGitClientOptions = {}): GitClient => {
@@ -71,7 +71,7 @@ export const createIsomorphicGitClient = (options: IsomorphicGitClientOptions = 
       const { fs, gitdir } = storage;
       // Flux semantics (flux-semantics §5.5): an existing push branch is built upon, a missing one
       // starts from the checkout branch.
-      if (pushBranch !== branch && (await remoteHasBranch(url, pushBranch, transport)))
+      if (pushBranch !== branch && (await remoteBranchHead(url, pushBranch, transport)) !== null)
         baseBranch = pushBranch;
       await clone({
         ...transport,
@@ -116,5 +116,17 @@ export const createIsomorphicGitClient = (options: IsomorphicGitClientOptions = 
     }
   };
 
-  return { checkout: isomorphicGitCheckout };
+  const isomorphicGitRemoteHead: GitClient['remoteHead'] = async ({ url, credentials, branch, signal }) => {
+    const transport = gitCallTransport(
+      { http: settings.http, userAgent: settings.userAgent, timeoutMs: settings.timeoutMs, credentials },
+      signal,
+    );
+    try {
+      return await remoteBranchHead(url, branch, transport);
+    } catch (error) {
+      throw translateGitError(error, { url, branch, operation: 'checkout' });
+    }
+  };
+
+  return { checkout: isomorphicGitCheckout, remoteHead: isomorphicGitRemoteHead };
 };

@@ -26,6 +26,23 @@ describe('createIsomorphicGitClient against git http-backend', () => {
     await server?.stop();
   });
 
+  it('reports a remote branch head without cloning, and null for a missing branch', async () => {
+    const seed = await server.createRepo('heads', { 'a.yaml': 'a: 1\n' });
+    const before = server.requests.length;
+    expect(await git.remoteHead({ url: server.url('heads'), credentials: anonymous, branch: 'main' })).toBe(
+      seed,
+    );
+    expect(
+      await git.remoteHead({ url: server.url('heads'), credentials: anonymous, branch: 'nope' }),
+    ).toBeNull();
+    // One ref advertisement each, no pack transfer.
+    expect(server.requests.slice(before).map((r) => r.service)).toEqual([
+      'git-upload-pack',
+      'git-upload-pack',
+    ]);
+    expect(server.requests.slice(before).every((r) => r.method === 'GET')).toBe(true);
+  });
+
   it('clones, edits, commits and pushes one file', async () => {
     const seed = await server.createRepo('basic', {
       'apps/app.yaml': 'image: app:1.0.0 # {"$imagepolicy": "flux-system:app"}\n',
