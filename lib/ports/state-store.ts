@@ -23,6 +23,8 @@ export interface RepositoryStatus {
   readonly tagCount?: number;
   /** First ten tags in descending byte order (Flux `latestTags`). */
   readonly latestTags?: readonly string[];
+  /** The spec the last scan used (image and exclusion list); a change forces a rescan. */
+  readonly observedSpec?: string;
   readonly lastError?: RecordedError;
 }
 
@@ -31,6 +33,8 @@ export interface PolicyStatus {
   readonly latestRef?: LatestRef;
   readonly observedPreviousRef?: LatestRef;
   readonly lastEvaluationTime?: string;
+  /** The spec the last evaluation used; a change forces a re-evaluation on fresh tags. */
+  readonly observedSpec?: string;
   readonly lastError?: RecordedError;
 }
 
