@@ -63,7 +63,10 @@ export interface LocalQueue extends Queue {
   drain(): Promise<void>;
   /** Stops starting runs, waits for the ones in flight; pending messages stay on disk. */
   stop(): Promise<void>;
+  /** Messages waiting (not yet running). */
   size(): number;
+  /** True when nothing is waiting or running. */
+  idle(): boolean;
 }
 
 export const createLocalQueue = (options: LocalQueueOptions): LocalQueue => {
@@ -250,6 +253,7 @@ export const createLocalQueue = (options: LocalQueueOptions): LocalQueue => {
         await new Promise((r) => setTimeout(r, 10));
     },
     size: count,
+    idle: () => !busy(),
   };
 };
 

@@ -1,0 +1,91 @@
+import { resolve } from 'node:path';
+import { InvalidInputError } from '../../domain/errors.ts';
+import { type Command, parseOptions, requireOption } from '../command.ts';
+import { startHttpServer } from '../http-server.ts';
+import { createLocalRuntime } from '../local-runtime.ts';
+import { lockStateDir } from '../state-dir-lock.ts';
+
+const usage = `
+Usage: image-automation serve --config PATH [--state DIR] [--host 127.0.0.1] [--port 8080] [--sweep-seconds 30]
+
+Runs the service as one process: Flux-compatible webhook receivers at POST /hook/<digest> (the digest is
+hex sha256 of token + Receiver name + namespace, as Flux computes it), GET /healthz, a durable queue and
+the state under --state, and a sweep that re-checks every ImageRepository and automation on its interval.
+A webhook is answered 202 once its work is queued on disk; work queued before a crash runs after a restart.
+SIGINT/SIGTERM stop accepting requests and finish the work in flight.
+
+  --config PATH        Flux manifests (file or directory)
+  --state DIR          state directory (default .image-automation)
+  --host HOST          address to listen on (default 127.0.0.1)
+  --port PORT          port (default 8080; 0 picks a free one)
+  --sweep-seconds N    how often to look for due work (default 30; 0 disables)
+`;
+
+const integer = (value: string | undefined, fallback: number, flag: string) => {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new InvalidInputError(`serve: ${flag} must be a non-negative integer`);
+  return n;
+};
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run webhook receivers, the queue and sweeps as one local process',
+  usage,
+  async run(argv, io) {
+    const options = parseOptions(
+      argv,
+      {
+        config: { type: 'string' },
+        state: { type: 'string' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'sweep-seconds': { type: 'string' },
+      },
+      'serve',
+    );
+    const stateDir = resolve(io.cwd, options.state ?? '.image-automation');
+    const lock = await lockStateDir(stateDir);
+    try {
+      const runtime = await createLocalRuntime({
+        configPath: requireOption(options.config, '--config', 'serve'),
+        stateDir,
+        env: io.env,
+        cwd: io.cwd,
+        writeLog: (line) => io.stderr(line),
+      });
+      const { logger, queue } = runtime;
+      const recovered = await queue.start();
+      if (recovered > 0) logger.info('resuming queued work', { messages: recovered });
+      const server = await startHttpServer({
+        host: options.host ?? '127.0.0.1',
+        port: integer(options.port, 8080, '--port'),
+        logger,
+        webhook: { receivers: () => runtime.receivers, ingest: runtime.ingest, logger },
+        health: () => ({ queued: queue.size(), idle: queue.idle(), receivers: runtime.receivers.size }),
+      });
+      logger.info('listening', {
+        url: server.url,
+        receivers: [...runtime.receivers.values()].map((r) => `${r.context.namespace}/${r.context.name}`),
+      });
+      const sweepMs = integer(options['sweep-seconds'], 30, '--sweep-seconds') * 1000;
+      const runSweep = () =>
+        runtime.sweep().catch((error: unknown) => logger.error('sweep failed', { error: String(error) }));
+      let sweepTimer: NodeJS.Timeout | undefined;
+      if (sweepMs > 0) {
+        void runSweep();
+        sweepTimer = setInterval(runSweep, sweepMs);
+      }
+      await io.waitForInterrupt();
+      logger.info('shutting down');
+      if (sweepTimer) clearInterval(sweepTimer);
+      await server.close();
+      await queue.stop();
+      logger.info('stopped');
+      return 0;
+    } finally {
+      await lock.release();
+    }
+  },
+};

@@ -1,0 +1,111 @@
+import { join, resolve } from 'node:path';
+import { readManifestFiles } from '../adapters/config/read-manifest-files.ts';
+import { createIsomorphicGitClient } from '../adapters/git/isomorphic-git-client.ts';
+import { createJsonLogger, type LogLevel } from '../adapters/logging/json-logger.ts';
+import { createLocalQueue, type LocalQueue } from '../adapters/queue/local-queue.ts';
+import { createOciRegistryClient } from '../adapters/registry/oci-distribution-client.ts';
+import { createConfigSecretSource } from '../adapters/secrets/config-secret-source.ts';
+import { createFileStateStore } from '../adapters/state/file-state-store.ts';
+import { createOverlayStateStore } from '../adapters/state/overlay-state-store.ts';
+import { type ConfiguredReceiver, configureReceivers } from '../adapters/webhooks/configured-receivers.ts';
+import { type IngestInput, ingestHook } from '../app/ingest-hook.ts';
+import { loadConfig } from '../app/load-config.ts';
+import { type ReconcileDeps, reconcileAutomation } from '../app/reconcile-automation.ts';
+import { sweep } from '../app/sweep.ts';
+import { InvalidConfigError } from '../domain/errors.ts';
+import type { FluxConfig } from '../domain/flux/types.ts';
+import type { ReconcileRequest } from '../domain/work.ts';
+import { systemClock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { StateStore } from '../ports/state-store.ts';
+
+/**
+ * The composition root of local mode: the same use cases as Lambda, with embedded defaults —
+ * file state and an in-process durable queue under the state directory, the OCI registry client,
+ * isomorphic-git in memory, Secrets from the configuration or the environment.
+ */
+export interface LocalRuntimeOptions {
+  readonly configPath: string;
+  readonly stateDir: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** Where log lines go (stderr by default). */
+  readonly writeLog?: (line: string) => void;
+  /** Compute everything, write nothing (state reads go through, writes stay in memory). */
+  readonly dryRun?: boolean;
+}
+
+export interface LocalRuntime {
+  readonly config: FluxConfig;
+  readonly logger: Logger;
+  readonly state: StateStore;
+  readonly deps: ReconcileDeps;
+  readonly queue: LocalQueue;
+  readonly receivers: ReadonlyMap<string, ConfiguredReceiver>;
+  reconcile(request: ReconcileRequest): ReturnType<typeof reconcileAutomation>;
+  ingest(input: IngestInput): ReturnType<typeof ingestHook>;
+  sweep(): ReturnType<typeof sweep>;
+}
+
+/** Reads the environment once (the composition root's job): log level and extra settings. */
+const logLevelOf = (env: LocalRuntimeOptions['env']): LogLevel => {
+  const level = env.IMAGE_AUTOMATION_LOG_LEVEL ?? 'info';
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) {
+    throw new InvalidConfigError(
+      `IMAGE_AUTOMATION_LOG_LEVEL must be debug, info, warn or error, not "${level}"`,
+    );
+  }
+  return level as LogLevel;
+};
+
+export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
+  const logger = createJsonLogger({
+    level: logLevelOf(options.env),
+    ...(options.writeLog ? { write: options.writeLog } : {}),
+  });
+  const configPath = resolve(options.cwd, options.configPath);
+  const load = await loadConfig(configPath, { readManifestFiles });
+  for (const warning of load.warnings) logger.warn('configuration warning', { issue: warning.format() });
+  if (load.errors.length > 0) {
+    throw new InvalidConfigError(
+      `the configuration at ${options.configPath} is invalid:\n${load.errors.map((e) => `  ${e.format()}`).join('\n')}`,
+      { data: { errors: load.errors.length } },
+    );
+  }
+  const { config } = load;
+  const stateDir = resolve(options.cwd, options.stateDir);
+  const fileState = createFileStateStore({ dir: join(stateDir, 'state') });
+  const state = options.dryRun ? createOverlayStateStore(fileState) : fileState;
+  const secrets = createConfigSecretSource({ secrets: config.secrets, env: options.env });
+  const deps: ReconcileDeps = {
+    config,
+    registry: createOciRegistryClient(),
+    git: createIsomorphicGitClient(),
+    state,
+    secrets,
+    clock: systemClock,
+    logger,
+  };
+  const reconcile = (request: ReconcileRequest) =>
+    reconcileAutomation(deps, request, { dryRun: options.dryRun });
+  const queue = createLocalQueue({
+    dir: join(stateDir, 'queue'),
+    logger,
+    process: async (request) => {
+      await reconcile(request);
+    },
+  });
+  const receivers = await configureReceivers(config, secrets, logger);
+  const ingestDeps = { config, state, queue, clock: systemClock, logger };
+  return {
+    config,
+    logger,
+    state,
+    deps,
+    queue,
+    receivers,
+    reconcile,
+    ingest: (input) => ingestHook(ingestDeps, input),
+    sweep: () => sweep(ingestDeps),
+  };
+};
