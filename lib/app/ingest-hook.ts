@@ -43,13 +43,26 @@ export interface IngestOutcome {
 const automationKey = (automation: ImageUpdateAutomation) =>
   `${automation.metadata.namespace}/${automation.metadata.name}`;
 
+/** A Git URL without any credentials written into it: group ids end up in logs and queue metadata. */
+const withoutUserinfo = (url: string): string => {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, '//');
+  }
+};
+
 /** One writer per Git repository and push branch (the SQS FIFO message group). */
 export const groupIdFor = (config: FluxConfig, automation: ImageUpdateAutomation): string => {
   const git = gitRepositoryOf(config, automation);
   const target = resolveGitTarget(automation, git);
-  return `${git?.spec.url ?? `missing:${automation.spec.sourceRef.namespace}/${automation.spec.sourceRef.name}`}#${
-    target.ok ? target.value.pushBranch : ''
-  }`;
+  const url = git
+    ? withoutUserinfo(git.spec.url)
+    : `missing:${automation.spec.sourceRef.namespace}/${automation.spec.sourceRef.name}`;
+  return `${url}#${target.ok ? target.value.pushBranch : ''}`;
 };
 
 /** Queue messages that reconcile `automation` after a change to `repositories`. */
