@@ -72,8 +72,23 @@ export const startServe = async (options: {
       await new Promise((r) => setTimeout(r, 25));
     }
   };
-  const listening = await waitForLog((l) => l.message === 'listening');
-  const url = listening.url as string;
+  let url: string;
+  try {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const match = /listening on (http:\/\/\S+)/.exec(text);
+      if (match?.[1]) {
+        url = match[1];
+        break;
+      }
+      if (done) throw new Error(`serve exited before listening:\n${text}`);
+      if (Date.now() > deadline) throw new Error(`serve did not listen within 20 s:\n${text}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
   const waitIdle = async (timeoutMs = 20_000) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

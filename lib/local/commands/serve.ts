@@ -65,6 +65,7 @@ export const serveCommand: Command = {
         webhook: { receivers: () => runtime.receivers, ingest: runtime.ingest, logger },
         health: () => ({ queued: queue.size(), idle: queue.idle(), receivers: runtime.receivers.size }),
       });
+      io.stdout(`image-automation serve: listening on ${server.url}\n`);
       logger.info('listening', {
         url: server.url,
         receivers: [...runtime.receivers.values()].map((r) => `${r.context.namespace}/${r.context.name}`),
