@@ -6,12 +6,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hookPath } from '../../lib/adapters/webhooks/hook-path.ts';
-import { freePort } from '../../test/helpers/free-port.ts';
-import { startGitServer } from '../../test/helpers/git-server.ts';
-import { startRegistry } from '../../test/helpers/registry-server.ts';
-import { scratchDir } from '../../test/helpers/scratch-dir.ts';
-import { startServe } from '../../test/helpers/serve-process.ts';
-import { pushImage } from '../../test/helpers/skopeo.ts';
+import { freePort } from '../peers/free-port.ts';
+import { startGitServer } from '../peers/git-server.ts';
+import { startRegistry } from '../peers/registry-server.ts';
+import { scratchDir } from '../peers/scratch-dir.ts';
+import { startServe } from '../peers/serve-process.ts';
+import { pushImage } from '../peers/skopeo.ts';
 import { fleetFiles, fluxManifests, RECEIVER_TOKEN } from './fleet.ts';
 
 const bold = (text: string) => (process.stdout.isTTY ? `\u001b[1m${text}\u001b[0m` : text);

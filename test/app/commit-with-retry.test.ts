@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GitServer, startGitServer } from '../../infra/peers/git-server.ts';
 import { createIsomorphicGitClient } from '../../lib/adapters/git/isomorphic-git-client.ts';
 import { commitWithRetry, retryDelayMs } from '../../lib/app/commit-with-retry.ts';
 import { ConflictError, UpstreamError } from '../../lib/domain/errors.ts';
 import type { GitClient, GitSignature, GitWorkspace } from '../../lib/ports/git.ts';
-import { type GitServer, startGitServer } from '../helpers/git-server.ts';
 
 const bot: GitSignature = { name: 'Image Bot', email: 'bot@example.com', timestamp: 1_700_004_000 };
 const anonymous = { kind: 'anonymous' } as const;

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GitServer, startGitServer } from '../../infra/peers/git-server.ts';
+import { type RegistryServer, startRegistry } from '../../infra/peers/registry-server.ts';
+import { pushImage } from '../../infra/peers/skopeo.ts';
 import { createIsomorphicGitClient } from '../../lib/adapters/git/isomorphic-git-client.ts';
 import { createOciRegistryClient } from '../../lib/adapters/registry/oci-distribution-client.ts';
 import { createMemoryStateStore } from '../../lib/adapters/state/memory-state-store.ts';
@@ -8,9 +11,6 @@ import type { ReconcileRequest } from '../../lib/domain/work.ts';
 import { silentLogger } from '../../lib/ports/logger.ts';
 import type { StateStore } from '../../lib/ports/state-store.ts';
 import { type FleetOptions, fleetConfig } from '../helpers/fleet-config.ts';
-import { type GitServer, startGitServer } from '../helpers/git-server.ts';
-import { type RegistryServer, startRegistry } from '../helpers/registry-server.ts';
-import { pushImage } from '../helpers/skopeo.ts';
 
 const noSecrets = { getSecret: async () => undefined };
 const clock = { now: () => new Date('2026-11-21T10:00:00Z') };

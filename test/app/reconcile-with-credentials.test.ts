@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GitServer, startGitServer } from '../../infra/peers/git-server.ts';
+import { type RegistryServer, startRegistry } from '../../infra/peers/registry-server.ts';
+import { pushImage } from '../../infra/peers/skopeo.ts';
 import { createIsomorphicGitClient } from '../../lib/adapters/git/isomorphic-git-client.ts';
 import { createOciRegistryClient } from '../../lib/adapters/registry/oci-distribution-client.ts';
 import { createConfigSecretSource } from '../../lib/adapters/secrets/config-secret-source.ts';
@@ -6,9 +9,6 @@ import { createMemoryStateStore } from '../../lib/adapters/state/memory-state-st
 import { reconcileAutomation } from '../../lib/app/reconcile-automation.ts';
 import { silentLogger } from '../../lib/ports/logger.ts';
 import { fleetConfig } from '../helpers/fleet-config.ts';
-import { type GitServer, startGitServer } from '../helpers/git-server.ts';
-import { type RegistryServer, startRegistry } from '../helpers/registry-server.ts';
-import { pushImage } from '../helpers/skopeo.ts';
 
 const dockerConfigSecret = (name: string, host: string, username: string, password: string) => `apiVersion: v1
 kind: Secret

@@ -2,10 +2,10 @@ import { cp, readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { scratchDir } from '../../infra/peers/scratch-dir.ts';
 import { createDirectoryTree } from '../../lib/adapters/fs/directory-tree.ts';
 import { rewriteTree } from '../../lib/app/rewrite-tree.ts';
 import { buildSetters } from '../../lib/domain/markers/setters.ts';
-import { scratchDir } from '../helpers/scratch-dir.ts';
 
 /**
  * Golden trees: each `test/fixtures/markers/<case>/original` is copied to a scratch directory,

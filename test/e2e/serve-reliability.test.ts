@@ -1,14 +1,14 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../infra/peers/free-port.ts';
+import { type GitServer, startGitServer } from '../../infra/peers/git-server.ts';
+import { type RegistryServer, startRegistry } from '../../infra/peers/registry-server.ts';
+import { scratchDir } from '../../infra/peers/scratch-dir.ts';
+import { type ServeProcess, startServe } from '../../infra/peers/serve-process.ts';
+import { pushImage } from '../../infra/peers/skopeo.ts';
 import { hookPath } from '../../lib/adapters/webhooks/hook-path.ts';
 import { fleetManifests } from '../helpers/fleet-config.ts';
-import { freePort } from '../helpers/free-port.ts';
-import { type GitServer, startGitServer } from '../helpers/git-server.ts';
-import { type RegistryServer, startRegistry } from '../helpers/registry-server.ts';
-import { scratchDir } from '../helpers/scratch-dir.ts';
-import { type ServeProcess, startServe } from '../helpers/serve-process.ts';
-import { pushImage } from '../helpers/skopeo.ts';
 
 const TOKEN = 'reliability-token';
 const HMAC_TOKEN = 'hmac-token';

@@ -7,9 +7,9 @@ import {
   DynamoDBClient,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
+import { freePort } from '../../infra/peers/free-port.ts';
 import { stateTableSchema } from '../../lib/adapters/state/dynamodb-state-table.ts';
 import { fakeAwsCredentials, testRegion } from './fake-aws.ts';
-import { freePort } from './free-port.ts';
 
 /**
  * dynalite (in-memory DynamoDB, shared/reference/real-components.md §6) in this process on a free

@@ -8,8 +8,8 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { createSqsServer } from 'local-aws-sqs';
+import { freePort } from '../../infra/peers/free-port.ts';
 import { fakeAwsCredentials, testRegion } from './fake-aws.ts';
-import { freePort } from './free-port.ts';
 
 /**
  * local-aws-sqs (shared/reference/real-components.md §6) in this process on a free 127.0.0.1 port; it

@@ -3,9 +3,9 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratchDir } from '../../infra/peers/scratch-dir.ts';
 import { main } from '../../lib/local/cli.ts';
 import { recordingIo } from '../helpers/cli-io.ts';
-import { scratchDir } from '../helpers/scratch-dir.ts';
 
 const policy = (spec: string) => `apiVersion: image.toolkit.fluxcd.io/v1
 kind: ImagePolicy

@@ -1,8 +1,8 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratchDir } from '../../../infra/peers/scratch-dir.ts';
 import { MAX_MANIFEST_BYTES, readManifestFiles } from '../../../lib/adapters/config/read-manifest-files.ts';
-import { scratchDir } from '../../helpers/scratch-dir.ts';
 
 let scratch: { path: string; remove: () => Promise<void> };
 let root: string;

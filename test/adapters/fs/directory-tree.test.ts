@@ -1,9 +1,9 @@
 import { chmod, lstat, mkdir, readdir, readFile, realpath, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { scratchDir } from '../../../infra/peers/scratch-dir.ts';
 import { createDirectoryTree } from '../../../lib/adapters/fs/directory-tree.ts';
 import { InvalidConfigError, InvalidInputError, NotFoundError } from '../../../lib/domain/errors.ts';
-import { scratchDir } from '../../helpers/scratch-dir.ts';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 const bytes = (value: string) => new TextEncoder().encode(value);

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GitServer, startGitServer } from '../../../infra/peers/git-server.ts';
+import { scratchDir } from '../../../infra/peers/scratch-dir.ts';
 import { createIsomorphicGitClient } from '../../../lib/adapters/git/isomorphic-git-client.ts';
 import type { GitSignature } from '../../../lib/ports/git.ts';
-import { type GitServer, startGitServer } from '../../helpers/git-server.ts';
-import { scratchDir } from '../../helpers/scratch-dir.ts';
 
 const bot: GitSignature = {
   name: 'Image Bot',

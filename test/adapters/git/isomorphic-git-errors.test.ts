@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { HttpClient } from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../infra/peers/free-port.ts';
+import { type GitServer, startGitServer } from '../../../infra/peers/git-server.ts';
 import { createIsomorphicGitClient } from '../../../lib/adapters/git/isomorphic-git-client.ts';
 import type { GitSignature } from '../../../lib/ports/git.ts';
-import { freePort } from '../../helpers/free-port.ts';
-import { type GitServer, startGitServer } from '../../helpers/git-server.ts';
 
 const bot: GitSignature = { name: 'Image Bot', email: 'bot@example.com', timestamp: 1_700_003_000 };
 const anonymous = { kind: 'anonymous' } as const;

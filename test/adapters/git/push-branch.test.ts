@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GitServer, startGitServer } from '../../../infra/peers/git-server.ts';
 import { createIsomorphicGitClient } from '../../../lib/adapters/git/isomorphic-git-client.ts';
 import type { GitSignature } from '../../../lib/ports/git.ts';
-import { type GitServer, startGitServer } from '../../helpers/git-server.ts';
 
 // Flux semantics §5.5: a missing push branch starts from the checkout branch, an existing one is
 // built upon, and a push to a branch other than the checkout branch is forced.

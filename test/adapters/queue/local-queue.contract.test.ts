@@ -1,6 +1,6 @@
+import { scratchDir } from '../../../infra/peers/scratch-dir.ts';
 import { createLocalQueue } from '../../../lib/adapters/queue/local-queue.ts';
 import { type Delivered, describeQueueContract } from '../../contract/queue.contract.ts';
-import { scratchDir } from '../../helpers/scratch-dir.ts';
 
 describeQueueContract('local', async () => {
   const dir = await scratchDir('ia-queue-');

@@ -1,11 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { scratchDir } from '../../../infra/peers/scratch-dir.ts';
 import { createLocalQueue, type ProcessRequest } from '../../../lib/adapters/queue/local-queue.ts';
 import { InvalidConfigError, UpstreamError } from '../../../lib/domain/errors.ts';
 import type { ReconcileRequest } from '../../../lib/domain/work.ts';
 import type { QueueMessage } from '../../../lib/ports/queue.ts';
-import { scratchDir } from '../../helpers/scratch-dir.ts';
 
 const message = (
   n: number,

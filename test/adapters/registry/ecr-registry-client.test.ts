@@ -8,6 +8,8 @@ import {
 import { AssumeRoleCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type RegistryServer, startRegistry } from '../../../infra/peers/registry-server.ts';
+import { pushImage } from '../../../infra/peers/skopeo.ts';
 import {
   createEcrRegistryClient,
   type EcrClientSettings,
@@ -15,8 +17,6 @@ import {
 import { AuthError } from '../../../lib/domain/errors.ts';
 import type { RegistryClient, RegistryRepository } from '../../../lib/ports/registry.ts';
 import { fakeAwsCredentials, testRegion } from '../../helpers/fake-aws.ts';
-import { type RegistryServer, startRegistry } from '../../helpers/registry-server.ts';
-import { pushImage } from '../../helpers/skopeo.ts';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const ROLE = 'arn:aws:iam::210987654321:role/tenant-a-ecr-read';

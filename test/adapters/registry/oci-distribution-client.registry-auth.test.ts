@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RegistryServer, startRegistry } from '../../../infra/peers/registry-server.ts';
+import { pushImage } from '../../../infra/peers/skopeo.ts';
 import {
   createOciRegistryClient,
   type RegistryRequestInfo,
 } from '../../../lib/adapters/registry/oci-distribution-client.ts';
 import { AuthError } from '../../../lib/domain/errors.ts';
 import type { RegistryCredentials } from '../../../lib/ports/registry.ts';
-import { type RegistryServer, startRegistry } from '../../helpers/registry-server.ts';
-import { pushImage } from '../../helpers/skopeo.ts';
 import { repositoryAt } from './registry-repository.ts';
 
 const recorder = () => {

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOciLayout } from '../../../infra/peers/oci-image.ts';
+import { type RegistryServer, startRegistry } from '../../../infra/peers/registry-server.ts';
+import { scratchDir } from '../../../infra/peers/scratch-dir.ts';
+import { pushImage } from '../../../infra/peers/skopeo.ts';
 import {
   createOciRegistryClient,
   type RegistryRequestInfo,
 } from '../../../lib/adapters/registry/oci-distribution-client.ts';
 import { NotFoundError } from '../../../lib/domain/errors.ts';
-import { buildOciLayout } from '../../helpers/oci-image.ts';
-import { type RegistryServer, startRegistry } from '../../helpers/registry-server.ts';
-import { scratchDir } from '../../helpers/scratch-dir.ts';
-import { pushImage } from '../../helpers/skopeo.ts';
 import { repositoryAt } from './registry-repository.ts';
 
 // A real distribution 2.8.2 registry, images pushed by skopeo: what the client sees is what Flux would.

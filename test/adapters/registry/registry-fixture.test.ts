@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RegistryServer, startRegistry } from '../../../infra/peers/registry-server.ts';
+import { pushImage } from '../../../infra/peers/skopeo.ts';
 import { createOciRegistryClient } from '../../../lib/adapters/registry/oci-distribution-client.ts';
-import { type RegistryServer, startRegistry } from '../../helpers/registry-server.ts';
-import { pushImage } from '../../helpers/skopeo.ts';
 import { repositoryAt } from './registry-repository.ts';
 import { json, type StubRegistry, startStubRegistry } from './stub-registry.ts';
 

@@ -1,9 +1,9 @@
 import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../../../infra/peers/scratch-dir.ts';
 import { createFileStateStore } from '../../../lib/adapters/state/file-state-store.ts';
 import { describeStateStoreContract } from '../../contract/state-store.contract.ts';
-import { scratchDir } from '../../helpers/scratch-dir.ts';
 
 describeStateStoreContract('file', async () => {
   const dir = await scratchDir('ia-state-');
