@@ -2,6 +2,7 @@ import { resolveGitTarget } from '../domain/flux/git-target.ts';
 import { repositoriesForEvent } from '../domain/flux/receiver-scope.ts';
 import { automationsForRepository, gitRepositoryOf } from '../domain/flux/scope.ts';
 import type { FluxConfig, ImageRepository, ImageUpdateAutomation } from '../domain/flux/types.ts';
+import { redactUrl } from '../domain/redact-url.ts';
 import type { ReconcileRequest, RegistryEvent } from '../domain/work.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -43,24 +44,12 @@ export interface IngestOutcome {
 const automationKey = (automation: ImageUpdateAutomation) =>
   `${automation.metadata.namespace}/${automation.metadata.name}`;
 
-/** A Git URL without any credentials written into it: group ids end up in logs and queue metadata. */
-const withoutUserinfo = (url: string): string => {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/[^/@]*@/, '//');
-  }
-};
-
 /** One writer per Git repository and push branch (the SQS FIFO message group). */
 export const groupIdFor = (config: FluxConfig, automation: ImageUpdateAutomation): string => {
   const git = gitRepositoryOf(config, automation);
   const target = resolveGitTarget(automation, git);
   const url = git
-    ? withoutUserinfo(git.spec.url)
+    ? redactUrl(git.spec.url)
     : `missing:${automation.spec.sourceRef.namespace}/${automation.spec.sourceRef.name}`;
   return `${url}#${target.ok ? target.value.pushBranch : ''}`;
 };

@@ -19,17 +19,9 @@ export interface GitErrorContext {
   readonly operation: 'checkout' | 'push';
 }
 
-/** The URL without userinfo: safe for messages, logs and `data`. */
-export const redactUrl = (url: string): string => {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/[^/@]*@/, '//');
-  }
-};
+import { redactUrl } from '../../domain/redact-url.ts';
+
+export { redactUrl };
 
 // receive-pack's words for "the ref moved under you" (refs.c / receive-pack.c); anything else the
 // server refuses (hooks, protected branches) is not something a re-fetch would fix.

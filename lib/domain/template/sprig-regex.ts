@@ -4,10 +4,10 @@
  * Go `regexp/regexp.go` (`allMatches`, `replaceAll`, `expand`, `Split`).
  */
 import { RE2JS } from 're2js';
+import { expandGoTemplate } from '../policy/go-expand.ts';
 import { type FuncDef, FuncError, fn } from './func-def.ts';
 import { T } from './go-types.ts';
 import { type GoValue, stringSlice } from './go-values.ts';
-import { isDigit, isLetter } from './utf8.ts';
 
 interface Match {
   readonly start: number;
@@ -51,41 +51,6 @@ const allMatches = (re: RE2JS, s: string, n: number): Match[] => {
     if (accept) out.push(m);
   }
   return out;
-};
-
-/** Go `Regexp.expand`: `$1`, `${1}`, `$name`, `${name}`, `$$`; unknown groups expand to nothing. */
-const expand = (template: string, m: Match, names: Readonly<Record<string, number>>): string => {
-  let out = '';
-  let rest = template;
-  for (;;) {
-    const dollar = rest.indexOf('$');
-    if (dollar < 0) break;
-    out += rest.slice(0, dollar);
-    rest = rest.slice(dollar + 1);
-    if (rest.startsWith('$')) {
-      out += '$';
-      rest = rest.slice(1);
-      continue;
-    }
-    const brace = rest.startsWith('{');
-    let i = brace ? 1 : 0;
-    while (i < rest.length) {
-      const cp = rest.codePointAt(i) ?? 0;
-      if (!(isLetter(cp) || isDigit(cp) || cp === 0x5f)) break;
-      i += cp > 0xffff ? 2 : 1;
-    }
-    const name = rest.slice(brace ? 1 : 0, i);
-    if (name === '' || (brace && rest[i] !== '}')) {
-      out += '$';
-      continue;
-    }
-    rest = rest.slice(brace ? i + 1 : i);
-    const num = /^(0|[1-9][0-9]{0,7})$/.test(name) ? Number(name) : -1;
-    const group = num >= 0 ? num : names[name];
-    const text = group === undefined ? null : m.groups[group];
-    if (text !== null && text !== undefined) out += text;
-  }
-  return out + rest;
 };
 
 /** Go `replaceAll`. */
@@ -146,7 +111,13 @@ const find = ([pattern, s]: GoValue[]): GoValue => matchAt(compile(str(pattern))
 
 const replace = ([pattern, s, repl]: GoValue[]): GoValue => {
   const re = compile(str(pattern));
-  return replaceAll(re, str(s), (m) => expand(str(repl), m, re.namedGroups()));
+  return replaceAll(re, str(s), (m) =>
+    expandGoTemplate(
+      str(repl),
+      m.groups.map((g) => g ?? undefined),
+      new Map(Object.entries(re.namedGroups())),
+    ),
+  );
 };
 
 const replaceLiteral = ([pattern, s, repl]: GoValue[]): GoValue =>
