@@ -1,4 +1,5 @@
 import { ConflictError } from '../domain/errors.ts';
+import type { CommitSigner } from '../ports/commit-signer.ts';
 import type { CheckoutOptions, GitClient, GitSignature, GitWorkspace } from '../ports/git.ts';
 
 /**
@@ -9,7 +10,7 @@ import type { CheckoutOptions, GitClient, GitSignature, GitWorkspace } from '../
  */
 
 export type CommitAttemptOutcome<T> =
-  | { kind: 'commit'; message: string; author: GitSignature; result: T }
+  | { kind: 'commit'; message: string; author: GitSignature; signer?: CommitSigner; result: T }
   | { kind: 'nothing'; result: T };
 
 /** Edits the workspace (writeFile) and says what to commit; called once per attempt, on a fresh checkout. */
@@ -72,7 +73,8 @@ export const commitWithRetry = async <T>(
     try {
       const outcome = await apply(workspace, attempt);
       if (outcome.kind === 'nothing') return { kind: 'nothing', attempts: attempt, result: outcome.result };
-      const commit = await workspace.commit({ message: outcome.message, author: outcome.author });
+      const { message, author, signer } = outcome;
+      const commit = await workspace.commit({ message, author, ...(signer && { signer }) });
       if (commit === null) return { kind: 'nothing', attempts: attempt, result: outcome.result };
       const pushed = await workspace.push({ force: options.force, signal: checkout.signal }).then(
         () => true,

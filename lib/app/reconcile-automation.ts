@@ -1,26 +1,30 @@
 import type { Change, LatestRef } from '../domain/changes.ts';
 import { sameLatestRef } from '../domain/changes.ts';
-import { renderCommitMessage } from '../domain/commit-message.ts';
 import { InvalidConfigError, toAppError, UpstreamError } from '../domain/errors.ts';
 import { resolveGitTarget } from '../domain/flux/git-target.ts';
+import { rebuildsPushBranch, reviewSettingsOf } from '../domain/flux/review-annotations.ts';
 import { gitRepositoryOf, policiesInScope } from '../domain/flux/scope.ts';
 import type { ImageUpdateAutomation } from '../domain/flux/types.ts';
 import type { MarkerWarning } from '../domain/markers/rewrite-markers.ts';
 import { buildSetters } from '../domain/markers/setters.ts';
-import { unifiedDiff } from '../domain/unified-diff.ts';
+import { renderPushBranch } from '../domain/push-branch-name.ts';
 import type { ReconcileRequest } from '../domain/work.ts';
+import type { CommitSigning } from '../ports/commit-signer.ts';
 import type { GitClient } from '../ports/git.ts';
+import type { GitHubAppTokenSource } from '../ports/github-app.ts';
 import type { AutomationStatus } from '../ports/state-store.ts';
-import { commitWithRetry } from './commit-with-retry.ts';
-import { gitCredentials } from './credentials.ts';
-import { createRecordingTree } from './recording-tree.ts';
+import { type AttemptData, automationCommitAttempt, templateInputOf } from './automation-commit.ts';
+import { commitForReview, type ReviewCommitOutcome } from './commit-for-review.ts';
+import { loadCommitSigner } from './commit-signing.ts';
+import { type CommitWithRetryOutcome, commitWithRetry } from './commit-with-retry.ts';
+import { resolveGitAuth, withGitAuth } from './git-auth.ts';
+import { type PublishDeps, publishPullRequest, reviewedPolicies } from './publish-pull-request.ts';
 import {
   createPolicyResolver,
   isRetryableResolution,
   type PolicyResolution,
   type ResolveDeps,
 } from './resolve-policies.ts';
-import { rewriteTree } from './rewrite-tree.ts';
 import { recordedError, updateState } from './update-state.ts';
 
 /**
@@ -31,8 +35,12 @@ import { recordedError, updateState } from './update-state.ts';
  * before cloning. Status is recorded as Flux records it; failures are recorded and rethrown so the
  * queue can decide (retryable → again later; otherwise stalled until the configuration changes).
  */
-export interface ReconcileDeps extends ResolveDeps {
+export interface ReconcileDeps extends ResolveDeps, PublishDeps {
   readonly git: GitClient;
+  /** Commit signing (`spec.git.commit.signingKey`); required only by automations that sign. */
+  readonly signing?: CommitSigning;
+  /** GitHub App installation tokens (`provider: github`), for Git and the pull-request API. */
+  readonly githubApp?: GitHubAppTokenSource;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
 }
@@ -55,6 +63,12 @@ export type ReconcileOutcome =
       readonly branch: string;
       readonly changes: readonly Change[];
       readonly attempts: number;
+      /** Pull-request mode: the pull request this push opened or updated. */
+      readonly pullRequest?: {
+        readonly url: string;
+        readonly number: number;
+        readonly action: 'opened' | 'updated';
+      };
     })
   | (RunReport & { readonly kind: 'up-to-date'; readonly reason: string })
   | (RunReport & {
@@ -75,23 +89,12 @@ const sameObserved = (
   Object.keys(a).length === Object.keys(b).length &&
   Object.entries(b).every(([k, v]) => sameLatestRef(a[k], v));
 
-/** Flux names changed files relative to `update.path` in commit templates. */
-const relativeTo = (path: string, changes: readonly Change[]): Change[] =>
-  path === ''
-    ? [...changes]
-    : changes.map((c) => ({
-        ...c,
-        file: c.file.startsWith(`${path}/`) ? c.file.slice(path.length + 1) : c.file,
-      }));
-
-const decoder = new TextDecoder();
-
 export const reconcileAutomation = async (
   deps: ReconcileDeps,
   request: ReconcileRequest,
   options: ReconcileOptions = {},
 ): Promise<ReconcileOutcome> => {
-  const { config, git, state, secrets, clock, logger } = deps;
+  const { config, git, state, clock, logger } = deps;
   const automation = config.imageUpdateAutomations.find((a) => keyOf(a) === request.automation);
   if (!automation) {
     throw new InvalidConfigError(`ImageUpdateAutomation ${request.automation} is not in the configuration`);
@@ -166,7 +169,9 @@ export const reconcileAutomation = async (
     const observed = Object.fromEntries(usable.map((p) => [p.name, p.latestRef]));
     const setters = buildSetters(usable);
     const url = gitRepository.spec.url;
-    const credentials = await gitCredentials(secrets, gitRepository);
+    const review = reviewSettingsOf(automation);
+    const rebuild = rebuildsPushBranch(review);
+    const gitAuth = await resolveGitAuth(deps, gitRepository);
     const previous = (await state.read('automation', key))?.value;
     const report = { automation: key, resolutions };
 
@@ -174,10 +179,11 @@ export const reconcileAutomation = async (
     if (
       !options.dryRun &&
       !target.value.switchBranch &&
+      !rebuild &&
       sameObserved(previous?.observedPolicies, observed) &&
       previous?.observedSourceRevision
     ) {
-      const head = await git.remoteHead({ url, credentials, branch });
+      const head = await withGitAuth(gitAuth, (credentials) => git.remoteHead({ url, credentials, branch }));
       if (head !== null && previous.observedSourceRevision === `${branch}@sha1:${head}`) {
         await record({ lastRunTime: startedAt.toISOString(), observedPolicies: observed });
         log.info('no change since last run', { head });
@@ -190,49 +196,41 @@ export const reconcileAutomation = async (
       }
     }
 
-    const { author, messageTemplate, messageTemplateValues } = automation.spec.git.commit;
-    const outcome = await commitWithRetry(
-      deps,
-      { url, credentials, branch, pushBranch: target.value.pushBranch },
-      async (workspace) => {
-        const recording = options.dryRun ? createRecordingTree(workspace) : undefined;
-        const result = await rewriteTree(recording?.tree ?? workspace, setters, {
-          path: automation.spec.update.path,
-        });
-        const diffs = recording
-          ? await Promise.all(
-              [...recording.written].map(async ([file, content]) => ({
-                file,
-                diff: unifiedDiff(
-                  file,
-                  decoder.decode(await workspace.readFile(file)),
-                  decoder.decode(content),
-                ),
-              })),
-            )
-          : [];
-        const data = { ...result, diffs, baseCommit: workspace.baseCommit, baseBranch: workspace.baseBranch };
-        if (result.changes.length === 0 || options.dryRun) return { kind: 'nothing', result: data };
-        const message = renderCommitMessage(messageTemplate, {
-          automation: { namespace: automation.metadata.namespace, name: automation.metadata.name },
-          changes: relativeTo(automation.spec.update.path, result.changes),
-          values: messageTemplateValues,
-        });
-        const signature = {
-          name: author.name ?? author.email,
-          email: author.email,
-          timestamp: Math.floor(clock.now().getTime() / 1000),
-          timezoneOffset: 0,
-        };
-        return { kind: 'commit', message, author: signature, result: data };
-      },
+    const signer = options.dryRun ? undefined : await loadCommitSigner(deps, automation);
+    const branchTemplate = review.pushBranchTemplate;
+    const apply = automationCommitAttempt({
+      automation,
+      setters,
+      policies: usable,
+      clock,
+      dryRun: options.dryRun === true,
+      ...(signer && { signer }),
+      pushBranch: (input) =>
+        branchTemplate === undefined ? target.value.pushBranch : renderPushBranch(branchTemplate, input),
+    });
+    // Pull-request mode rebuilds the push branch on the checkout branch; otherwise Flux's flow.
+    const committed = await withGitAuth<
+      CommitWithRetryOutcome<AttemptData> | ReviewCommitOutcome<AttemptData>
+    >(gitAuth, (credentials) =>
+      rebuild
+        ? commitForReview(
+            git,
+            { url, credentials, branch },
+            apply,
+            (data) => data.pushBranch,
+            // The checkout commit the last run saw (Flux records it when switching branches).
+            (base) =>
+              !previous?.observedSourceRevision ||
+              previous.observedSourceRevision === `${branch}@sha1:${base}`,
+          )
+        : commitWithRetry(deps, { url, credentials, branch, pushBranch: target.value.pushBranch }, apply),
     );
-    const { changes, warnings, diffs, baseCommit, baseBranch } = outcome.result;
+    const { changes, warnings, diffs, baseCommit, baseBranch, pushBranch } = committed.result;
     for (const warning of warnings) log.warn('marker problem', { ...warning });
     if (options.dryRun) return { kind: 'dry-run', changes, diffs, warnings, ...report };
 
     const now = clock.now().toISOString();
-    if (outcome.kind === 'nothing') {
+    if (committed.kind === 'nothing') {
       await record({
         lastRunTime: startedAt.toISOString(),
         observedPolicies: observed,
@@ -242,19 +240,55 @@ export const reconcileAutomation = async (
       log.info('repository up-to-date', { baseCommit });
       return { kind: 'up-to-date', reason: 'no marker needed a change', warnings, ...report };
     }
-    await record({
-      lastRunTime: startedAt.toISOString(),
-      lastPushCommit: outcome.commit,
-      lastPushTime: now,
-      lastPushBranch: target.value.pushBranch,
-      observedPolicies: observed,
-      ...(target.value.switchBranch ? {} : { observedSourceRevision: `${branch}@sha1:${outcome.commit}` }),
-      warnings,
-    });
+    const pushed = committed.kind === 'pushed';
+    const recordPush = () =>
+      record({
+        lastRunTime: startedAt.toISOString(),
+        lastPushCommit: committed.commit,
+        lastPushTime: now,
+        lastPushBranch: pushBranch,
+        observedPolicies: observed,
+        ...(rebuild
+          ? { observedSourceRevision: `${branch}@sha1:${baseCommit}` }
+          : target.value.switchBranch
+            ? {}
+            : { observedSourceRevision: `${branch}@sha1:${committed.commit}` }),
+        warnings,
+      });
+    // The push is recorded before the forge is asked: a failing API must not hide a pushed commit.
+    if (pushed) await recordPush();
+    const pullRequest = review.pullRequest
+      ? await publishPullRequest(deps, {
+          automation,
+          repository: gitRepository,
+          settings: review,
+          changes,
+          policies: reviewedPolicies(resolutions),
+          baseBranch: branch,
+          baseCommit,
+          headBranch: pushBranch,
+          commit: committed.commit,
+          branchMoved: pushed,
+          ...(signer && { signedBy: signer.fingerprint }),
+          templateInput: templateInputOf(automation, changes),
+        })
+      : undefined;
+    if (!pushed && pullRequest?.action !== 'opened') {
+      await record({
+        lastRunTime: startedAt.toISOString(),
+        observedPolicies: observed,
+        observedSourceRevision: `${branch}@sha1:${baseCommit}`,
+        warnings,
+      });
+      log.info('push branch up-to-date', { branch: pushBranch, commit: committed.commit, pullRequest });
+      return { kind: 'up-to-date', reason: 'the push branch already holds this change', warnings, ...report };
+    }
+    if (!pushed) await recordPush();
+    const attempts = 'attempts' in committed ? committed.attempts : 1;
     log.info('pushed', {
-      commit: outcome.commit,
-      branch: target.value.pushBranch,
-      attempts: outcome.attempts,
+      commit: committed.commit,
+      branch: pushBranch,
+      attempts,
       changes: changes.map((c) => ({
         file: c.file,
         line: c.line,
@@ -262,16 +296,25 @@ export const reconcileAutomation = async (
         old: c.oldValue,
         new: c.newValue,
       })),
+      ...(pullRequest && { pullRequest }),
+      ...(signer && { signedBy: signer.fingerprint }),
       latencyMs: Date.parse(now) - Date.parse(request.triggeredAt),
       durationMs: Date.parse(now) - startedAt.getTime(),
     });
     return {
       kind: 'pushed',
-      commit: outcome.commit,
-      branch: target.value.pushBranch,
+      commit: committed.commit,
+      branch: pushBranch,
       changes,
-      attempts: outcome.attempts,
+      attempts,
       warnings,
+      ...(pullRequest && {
+        pullRequest: {
+          url: pullRequest.url,
+          number: pullRequest.number,
+          action: pullRequest.action === 'opened' ? 'opened' : 'updated',
+        },
+      }),
       ...report,
     };
   }

@@ -1,3 +1,4 @@
+import type { CommitSigner } from './commit-signer.ts';
 import type { FileTree } from './file-tree.ts';
 
 /**
@@ -55,9 +56,20 @@ export interface GitWorkspace extends FileTree {
     message: string;
     author: GitSignature;
     committer?: GitSignature;
+    /** Signs the commit (OpenPGP `gpgsig` header). */
+    signer?: CommitSigner;
   }): Promise<string | null>;
-  /** Pushes the commit. Throws ConflictError when the remote moved (non-fast-forward or ref update refused). */
-  push(options?: { force?: boolean; signal?: AbortSignal }): Promise<void>;
+  /**
+   * Pushes the commit, to `branch` when given (default `pushBranch`). Throws ConflictError when the
+   * remote moved (non-fast-forward or ref update refused).
+   */
+  push(options?: { force?: boolean; signal?: AbortSignal; branch?: string }): Promise<void>;
+  /**
+   * The head of the remote `branch` when it already holds what the last `commit()` made: the same
+   * tree on the same parents. Null when the branch is absent or differs. A push branch rebuilt on
+   * every run uses it to leave an unchanged branch (and its pull request's CI) alone.
+   */
+  equivalentRemoteCommit(branch: string, options?: { signal?: AbortSignal }): Promise<string | null>;
   /** Frees memory and scratch space. Safe to call twice. */
   dispose(): Promise<void>;
 }

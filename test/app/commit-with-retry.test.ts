@@ -37,6 +37,7 @@ const scriptedGit = (pushes: Array<'ok' | Error>, options: { commit?: string | n
           const result = pushes.shift() ?? 'ok';
           if (result instanceof Error) throw result;
         },
+        equivalentRemoteCommit: async () => null,
         dispose: async () => {
           events.push(`dispose ${n}`);
         },

@@ -79,7 +79,14 @@ describe('reconcileAutomation against a real registry and Git server', () => {
     expect(head).toMatchObject({
       authorName: 'Image Bot',
       authorEmail: 'bot@example.com',
-      message: 'Update from image update automation\n',
+      // The Flux default message verbatim, then one machine-readable trailer per image.
+      message: [
+        'Update from image update automation',
+        '',
+        `Image-Update: apps/api ${registry.host}/team/api 0.9.0 -> 2.0.0@${digests.get('2.0.0')}`,
+        `Image-Update: apps/web ${registry.host}/team/web 1.0.0 -> 1.1.0@${digests.get('1.1.0')}`,
+        '',
+      ].join('\n'),
     });
     const status = (await state.read('automation', 'apps/fleet'))?.value;
     expect(status).toMatchObject({

@@ -107,7 +107,10 @@ spec:
   it('commits the pushed release pinned to the digest the registry serves', async () => {
     const digest = await pushImage(registry, { repository: 'team/web', tag: '1.2.3' });
     const [head] = await waitForCommits(gitServer, repo, 'main', 2);
-    expect(head?.message).toBe('Update from image update automation\n');
+    // Flux's default message, then the machine-readable trailer of the update.
+    expect(head?.message).toBe(
+      `Update from image update automation\n\nImage-Update: apps/web ${registry.host}/team/web 1.0.0 -> 1.2.3@${digest}\n`,
+    );
     expect(await gitServer.readFileAt(repo, 'main', 'apps/web/deployment.yaml')).toContain(
       `image: ${registry.host}/team/web:1.2.3@${digest} # {"$imagepolicy": "apps:web"}\n`,
     );

@@ -21,6 +21,12 @@ export interface FleetOptions {
   readonly updatePath?: string;
   readonly gitSecretRef?: string;
   readonly messageTemplate?: string;
+  /** Annotations of the ImageUpdateAutomation (review settings). */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Secret with `git.asc` (and `passphrase`) for `spec.git.commit.signingKey`. */
+  readonly signingKeySecret?: string;
+  /** GitRepository `spec.provider` (`github` for GitHub App credentials). */
+  readonly gitProvider?: string;
   readonly policies: readonly FleetPolicy[];
   /** Extra YAML documents (Secrets, Receivers). */
   readonly extra?: readonly string[];
@@ -42,10 +48,12 @@ metadata: {name: fleet, namespace: ${ns}}
 spec:
   interval: 10m
   url: ${options.gitUrl}
-  ref: {branch: ${options.branch ?? 'main'}}${options.gitSecretRef ? `\n  secretRef: {name: ${options.gitSecretRef}}` : ''}`,
+  ref: {branch: ${options.branch ?? 'main'}}${options.gitSecretRef ? `\n  secretRef: {name: ${options.gitSecretRef}}` : ''}${
+    options.gitProvider ? `\n  provider: ${options.gitProvider}` : ''
+  }`,
     `apiVersion: image.toolkit.fluxcd.io/v1
 kind: ImageUpdateAutomation
-metadata: {name: fleet, namespace: ${ns}}
+metadata: {name: fleet, namespace: ${ns}${options.annotations ? `, annotations: ${JSON.stringify(options.annotations)}` : ''}}
 spec:
   interval: 30m
   sourceRef: {kind: GitRepository, name: fleet}
@@ -53,6 +61,8 @@ spec:
     checkout: {ref: {branch: ${options.branch ?? 'main'}}}
     commit:
       author: {name: Image Bot, email: bot@example.com}${
+        options.signingKeySecret ? `\n      signingKey: {secretRef: {name: ${options.signingKeySecret}}}` : ''
+      }${
         options.messageTemplate ? `\n      messageTemplate: |\n${indent(options.messageTemplate, 8)}` : ''
       }${options.pushBranch ? `\n    push: {branch: ${options.pushBranch}}` : ''}
   update: {strategy: Setters, path: ${JSON.stringify(options.updatePath ?? './')}}`,

@@ -12,6 +12,7 @@ import {
   readStringMap,
 } from './fields.ts';
 import { decodeLabelSelector } from './label-selector.ts';
+import { decodeReviewAnnotations } from './review-annotations.ts';
 import type { ImageUpdateAutomation, ManifestSource, ObjectMeta } from './types.ts';
 import { checkFields } from './unknown-fields.ts';
 import { normaliseUpdatePath } from './update-path.ts';
@@ -41,6 +42,8 @@ export const decodeImageUpdateAutomation = (
   const policySelector = decodeLabelSelector(ctx, spec, 'policySelector', 'spec');
   const update = decodeUpdate(ctx, spec);
   const suspend = readBoolean(ctx, spec, 'suspend', 'spec');
+  // Our pull-request settings live in annotations, so Flux still accepts the manifest.
+  decodeReviewAnnotations(ctx, head.metadata.annotations);
   if (ctx.errorCount() > before || !sourceRef || !interval || !git || !update) return undefined;
   return {
     ...head,

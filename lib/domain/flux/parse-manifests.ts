@@ -1,3 +1,4 @@
+import { checkReviewSettings } from './check-review.ts';
 import type { CollectedObjects } from './collect-objects.ts';
 import { collectObjects } from './collect-objects.ts';
 import type { ConfigIssue } from './config-issue.ts';
@@ -32,7 +33,11 @@ export const parseManifests = (files: readonly ManifestFile[]): ManifestLoad => 
   const collected = collectObjects(files);
   const { objects, issues } = dropDuplicates(collected);
   const config = groupByKind(objects);
-  const all = sortIssues(files, [...issues, ...crossCheck(config, collected.invalid)]);
+  const all = sortIssues(files, [
+    ...issues,
+    ...crossCheck(config, collected.invalid),
+    ...checkReviewSettings(config),
+  ]);
   return {
     config,
     errors: all.filter((issue) => issue.severity === 'error'),
