@@ -5,7 +5,8 @@ import type { Logger } from '../ports/logger.ts';
 import { readBody } from './read-body.ts';
 
 /**
- * The local HTTP server: Flux-compatible `POST /hook/<digest>` and `GET /healthz`. Bounded: at most
+ * The local HTTP server: Flux-compatible `POST /hook/<digest>`, `GET /healthz` and, behind a bearer
+ * token, `GET /status` (the `status` command's report as JSON). Bounded: at most
  * `maxConcurrent` requests are handled at once (more get 429 with Retry-After at once), bodies are
  * read up to the limit only, and slow senders time out.
  */
@@ -17,6 +18,11 @@ export interface HttpServerOptions {
   readonly webhook: WebhookDeps;
   readonly logger: Logger;
   readonly health: () => Record<string, unknown>;
+  /** `GET /status`; absent = 404. `authorize` gets the Authorization header and compares in constant time. */
+  readonly status?: {
+    readonly authorize: (authorization: string | undefined) => boolean;
+    readonly report: () => Promise<unknown>;
+  };
   readonly maxConcurrent?: number;
 }
 
@@ -55,6 +61,18 @@ export const startHttpServer = async (options: HttpServerOptions): Promise<Runni
     if (url.pathname === '/healthz' && (request.method === 'GET' || request.method === 'HEAD')) {
       request.resume();
       send(response, 200, JSON.stringify({ status: 'ok', ...options.health() }));
+      return;
+    }
+    if (url.pathname === '/status' && options.status && request.method === 'GET') {
+      request.resume();
+      if (!options.status.authorize(request.headers.authorization)) {
+        // The answer never says which part was wrong, nor echoes what was sent.
+        send(response, 401, JSON.stringify({ error: 'unauthorized' }), {
+          'www-authenticate': 'Bearer realm="image-automation"',
+        });
+        return;
+      }
+      send(response, 200, JSON.stringify(await options.status.report()), { 'cache-control': 'no-store' });
       return;
     }
     if (!url.pathname.startsWith('/hook/')) {

@@ -18,6 +18,11 @@ export const fileStateStoreDefaults = Object.freeze({
 export interface FileStateStoreOptions {
   readonly dir: string;
   readonly deliveryRetentionMs?: number;
+  /**
+   * Read what is there and never touch the directory (no mkdir, writes refused): `plan`, `status`
+   * and `--dry-run` look at a state directory that a running `serve` may own.
+   */
+  readonly readOnly?: boolean;
 }
 
 // Keys contain '/' and ':' (policy names, image names); hash the long ones to stay under NAME_MAX.
@@ -35,7 +40,7 @@ interface StoredRecord {
 export const createFileStateStore = (
   options: FileStateStoreOptions,
 ): StateStore & { prune(now: Date): Promise<number> } => {
-  const { dir, deliveryRetentionMs } = { ...fileStateStoreDefaults, ...options };
+  const { dir, deliveryRetentionMs, readOnly } = { ...fileStateStoreDefaults, ...options };
   const locks = new Map<string, Promise<unknown>>();
 
   const withLock = <T>(id: string, work: () => Promise<T>): Promise<T> => {
@@ -51,8 +56,12 @@ export const createFileStateStore = (
 
   const kindDir = async (kind: string): Promise<string> => {
     const path = join(dir, kind);
+    if (readOnly) return path;
     await mkdir(path, { recursive: true });
     return path;
+  };
+  const refuseWrite = () => {
+    throw new InternalError(`state directory ${dir} was opened read-only`);
   };
 
   const readRecord = async (path: string): Promise<StoredRecord | undefined> => {
@@ -84,6 +93,7 @@ export const createFileStateStore = (
     expectedVersion: number,
   ) =>
     withLock(`${kind}/${key}`, async () => {
+      if (readOnly) refuseWrite();
       const path = join(await kindDir(kind), fileName(key));
       const current = (await readRecord(path))?.version ?? 0;
       if (current !== expectedVersion) {
@@ -101,7 +111,12 @@ export const createFileStateStore = (
 
   const fileStateStoreList = async <K extends StateKind>(kind: K) => {
     const path = await kindDir(kind);
-    const names = (await readdir(path)).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
+    const names = (
+      await readdir(path).catch((error: NodeJS.ErrnoException) => {
+        if (readOnly && error.code === 'ENOENT') return [];
+        throw error;
+      })
+    ).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
     const records = await Promise.all(names.map((n) => readRecord(join(path, n))));
     return records
       .filter((r): r is StoredRecord => r !== undefined)
@@ -114,6 +129,7 @@ export const createFileStateStore = (
 
   // One empty file per delivery id, created exclusively: the filesystem decides who was first.
   const fileStateStoreRememberDelivery = async (id: string) => {
+    if (readOnly) refuseWrite();
     const path = await deliveryPath(id);
     try {
       const handle = await open(path, 'wx');
@@ -144,6 +160,14 @@ export const createFileStateStore = (
     read: fileStateStoreRead,
     write: fileStateStoreWrite,
     list: fileStateStoreList,
+    hasDelivery: async (id: string) =>
+      stat(await deliveryPath(id)).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return false;
+          throw error;
+        },
+      ),
     rememberDelivery: fileStateStoreRememberDelivery,
     forgetDelivery: async (id: string) => {
       await unlink(await deliveryPath(id)).catch(() => {});

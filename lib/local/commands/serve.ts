@@ -9,7 +9,9 @@ const usage = `
 Usage: image-automation serve --config PATH [--state DIR] [--host 127.0.0.1] [--port 8080] [--sweep-seconds 30]
 
 Runs the service as one process: Flux-compatible webhook receivers at POST /hook/<digest> (the digest is
-hex sha256 of token + Receiver name + namespace, as Flux computes it), GET /healthz, a durable queue and
+hex sha256 of token + Receiver name + namespace, as Flux computes it), GET /healthz, GET /status (the
+\`status\` report as JSON, with Authorization: Bearer <a Receiver's token or IMAGE_AUTOMATION_STATUS_TOKEN>),
+notifications configured on each ImageUpdateAutomation (see the README), a durable queue and
 the state under --state, and a sweep that re-checks every ImageRepository and automation on its interval.
 A webhook is answered 202 once its work is queued on disk; work queued before a crash runs after a restart.
 SIGINT/SIGTERM stop accepting requests and finish the work in flight.
@@ -31,7 +33,6 @@ const integer = (value: string | undefined, fallback: number, flag: string) => {
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'run webhook receivers, the queue and sweeps as one local process',
   usage,
   async run(argv, io) {
     const options = parseOptions(
@@ -64,6 +65,7 @@ export const serveCommand: Command = {
         logger,
         webhook: { receivers: () => runtime.receivers, ingest: runtime.ingest, logger },
         health: () => ({ queued: queue.size(), idle: queue.idle(), receivers: runtime.receivers.size }),
+        status: { authorize: runtime.authorizeStatus, report: () => runtime.statusReport(io.now?.()) },
       });
       io.stdout(`image-automation serve: listening on ${server.url}\n`);
       logger.info('listening', {
