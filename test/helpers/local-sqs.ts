@@ -64,6 +64,9 @@ export const startLocalSqs = async (): Promise<LocalSqs> => {
     },
     async drain(queueUrl) {
       const received: Message[] = [];
+      // A FIFO group stays locked while its messages are in flight; under load a receive can come
+      // back empty just after a delete. Three empty answers in a row mean the queue is empty.
+      let empty = 0;
       for (;;) {
         const { Messages = [] } = await admin.send(
           new ReceiveMessageCommand({
@@ -73,7 +76,12 @@ export const startLocalSqs = async (): Promise<LocalSqs> => {
             WaitTimeSeconds: 0,
           }),
         );
-        if (Messages.length === 0) return received;
+        if (Messages.length === 0) {
+          if (++empty >= 3) return received;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          continue;
+        }
+        empty = 0;
         received.push(...Messages);
         await admin.send(
           new DeleteMessageBatchCommand({
