@@ -1,7 +1,7 @@
-import { type Command, type CommandIo, EXIT, exitCodeFor } from './command.ts';
-import { commands } from './commands/index.ts';
+import { type CommandIo, EXIT, exitCodeFor } from './command.ts';
+import { type CommandEntry, commands } from './commands/index.ts';
 
-const overview = (list: readonly Command[]) =>
+const overview = (list: readonly CommandEntry[]) =>
   [
     'image-automation — registry push → policy → digest-pinned Git commit, with your Flux manifests.',
     '',
@@ -22,16 +22,17 @@ export const main = async (argv: string[], io: CommandIo = processIo()): Promise
     io.stdout(overview(commands));
     return name === undefined ? EXIT.invalid : EXIT.ok;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr(`image-automation: unknown command "${name}"\n\n${overview(commands)}`);
     return EXIT.invalid;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(`${command.usage.trim()}\n`);
-    return EXIT.ok;
-  }
   try {
+    const command = await entry.load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout(`${command.usage.trim()}\n`);
+      return EXIT.ok;
+    }
     return await command.run(rest, io);
   } catch (error) {
     io.stderr(`${error instanceof Error ? error.message : String(error)}\n`);

@@ -10,11 +10,12 @@ export interface CommandIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Resolves when the user asks the process to stop (SIGINT/SIGTERM); only long-running commands call it. */
   readonly waitForInterrupt: () => Promise<void>;
+  /** The wall clock, for ages in `status`; tests pass a fixed one. Default: the system clock. */
+  readonly now?: () => Date;
 }
 
 export interface Command {
   readonly name: string;
-  readonly summary: string;
   readonly usage: string;
   run(argv: string[], io: CommandIo): Promise<number>;
 }

@@ -16,7 +16,6 @@ Exit codes: 0 a tag was selected (printed on stdout) · 1 nothing selected (the 
 
 export const evalCommand: Command = {
   name: 'eval',
-  summary: 'select the latest tag for one ImagePolicy from a list of tags',
   usage,
   async run(argv, io) {
     const options = parseOptions(argv, { policy: { type: 'string' }, tags: { type: 'string' } }, 'eval');

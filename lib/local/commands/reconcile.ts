@@ -48,7 +48,6 @@ const describe = (outcome: ReconcileOutcome): string[] => {
 
 export const reconcileCommand: Command = {
   name: 'reconcile',
-  summary: 'one pass over every automation: resolve, rewrite, commit and push',
   usage,
   async run(argv, io) {
     const options = parseOptions(

@@ -23,7 +23,6 @@ Exit codes: 0 it ran (with or without changes) · 2 invalid input
 
 export const rewriteCommand: Command = {
   name: 'rewrite',
-  summary: 'rewrite $imagepolicy markers under a directory from recorded policy results',
   usage,
   async run(argv, io) {
     const options = parseOptions(argv, { dir: { type: 'string' }, policies: { type: 'string' } }, 'rewrite');

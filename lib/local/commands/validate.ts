@@ -15,7 +15,6 @@ Exit codes: 0 valid (warnings, if any, on stderr) · 2 invalid (every error on s
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'check a configuration (Flux manifests) and list every problem',
   usage,
   async run(argv, io) {
     const options = parseOptions(argv, { config: { type: 'string' } }, 'validate');
