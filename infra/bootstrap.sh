@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the demo and the tests need on a fresh machine, and nothing that is already there:
-# Debian packages for the real peers (an OCI registry, skopeo, git, gpg, htpasswd) and the npm
-# dependencies (which bring Node 22).
+# Installs what the demo, the tests and the benchmarks need on a fresh machine, and nothing that is
+# already there: Debian packages for the real peers (an OCI registry, skopeo, git, gpg, htpasswd, curl,
+# GNU time) and the npm dependencies (which bring Node 22).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +12,9 @@ command -v git >/dev/null || need+=(git)
 command -v gpg >/dev/null || need+=(gpg)
 command -v htpasswd >/dev/null || need+=(apache2-utils)
 command -v openssl >/dev/null || need+=(openssl)
+command -v curl >/dev/null || need+=(curl)
+# GNU time, for peak RSS in the benchmarks (`/usr/bin/time -f '%e %M'`); bash's `time` keyword has no %M.
+[ -x /usr/bin/time ] || need+=(time)
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"

@@ -2,6 +2,16 @@ import { Buffer } from 'node:buffer';
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
+/** SIGKILLs a child started with `detached: true` and everything it started (its process group). */
+export const killProcessGroup = (child: ChildProcess): void => {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL'); // the group is gone already; make sure the leader is too
+  }
+};
+
 /**
  * Serves one smart-HTTP request through `git http-backend` (CGI, RFC 3875): real git semantics
  * (protocol v2, receive-pack ref locking, "failed to update ref") with no git server to install.
@@ -30,8 +40,16 @@ export const serveWithGitHttpBackend = (
     HTTP_CONTENT_ENCODING: String(req.headers['content-encoding'] ?? ''),
   };
   if (req.headers['content-length']) env.CONTENT_LENGTH = req.headers['content-length'];
-  const cgi = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let finished = false;
+  // Its own process group: `git http-backend` runs git-http-backend, which runs receive-pack; killing
+  // only the first orphans the others, and an orphaned backend whose client went away was seen
+  // spinning at 100% CPU for as long as the machine stayed up.
+  const cgi = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   options.children.add(cgi);
+  // The client went away (killed mid-push, dropped connection): nobody will read the answer.
+  res.on('close', () => {
+    if (!finished) killProcessGroup(cgi);
+  });
   req.pipe(cgi.stdin);
   cgi.stdin.on('error', () => {}); // the CGI may exit before reading the whole body (e.g. 404)
   let stderr = '';
@@ -61,7 +79,6 @@ export const serveWithGitHttpBackend = (
     res.writeHead(status, headers);
     res.write(head.subarray(separator + 4));
   });
-  let finished = false;
   const finish = () => {
     if (finished) return;
     finished = true;

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type FixtureTree, fastImportCommit, gitLog, type LogEntry, runGit } from './git-cli.ts';
-import { serveWithGitHttpBackend } from './git-http-backend.ts';
+import { killProcessGroup, serveWithGitHttpBackend } from './git-http-backend.ts';
 import { scratchDir } from './scratch-dir.ts';
 
 /**
@@ -203,7 +203,7 @@ export const startGitServer = async (options: { auth?: GitServerAuth } = {}): Pr
     requests,
     stop: async () => {
       for (const release of [...heldGates]) release();
-      for (const child of children) child.kill('SIGKILL');
+      for (const child of children) killProcessGroup(child);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await scratch.remove();

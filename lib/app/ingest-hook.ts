@@ -14,8 +14,9 @@ import type { StateStore } from '../ports/state-store.ts';
  *
  * The payload only chooses what to re-check (tags and digests always come from the registry).
  * Each delivery id is admitted once: a replay is answered as accepted and causes no work. The
- * delivery is remembered before queueing and forgotten again if queueing fails, so a sender's
- * retry after a refusal is not mistaken for a replay — no event is lost or doubled.
+ * delivery is remembered only after its work is durably queued, so a sender's retry after a
+ * refusal or a crash is never mistaken for a replay — no event is lost, and none is doubled (the
+ * queue deduplicates, and a reconcile with nothing new commits nothing).
  */
 export interface IngestDeps {
   readonly config: FluxConfig;
@@ -94,7 +95,7 @@ export const ingestHook = async (deps: IngestDeps, input: IngestInput): Promise<
       });
       continue;
     }
-    if (!(await state.rememberDelivery(event.deliveryId, clock.now()))) {
+    if (await state.hasDelivery(event.deliveryId)) {
       duplicates++;
       logger.info('replayed delivery ignored', { deliveryId: event.deliveryId });
       continue;
@@ -111,11 +112,17 @@ export const ingestHook = async (deps: IngestDeps, input: IngestInput): Promise<
         `${event.deliveryId}:${automationKey(automation)}`,
       ),
     );
-    try {
-      await queue.send(messages);
-    } catch (error) {
-      await state.forgetDelivery(event.deliveryId);
-      throw error;
+    // Queued (durably) first, remembered second. The other order lost the event when the process
+    // died in between: the sender's retry was taken for a replay of work that was never queued.
+    // Now a crash in between leaves the delivery unremembered, and its retry is queued again — the
+    // queue drops a message it still holds (same deduplication id), a finished one re-runs to no change.
+    await queue.send(messages);
+    if (!(await state.rememberDelivery(event.deliveryId, clock.now()))) {
+      // A concurrent delivery of the same id was remembered first: its work is queued; ours is dropped
+      // by the queue (same deduplication id) or, if that run already ended, re-runs to no change.
+      duplicates++;
+      logger.info('replayed delivery ignored', { deliveryId: event.deliveryId });
+      continue;
     }
     accepted++;
     queued += messages.length;

@@ -1,16 +1,24 @@
 import { join, resolve } from 'node:path';
 import { readManifestFiles } from '../adapters/config/read-manifest-files.ts';
+import { createForgeClients } from '../adapters/forge/forge-clients.ts';
+import { createGitHubAppTokenSource } from '../adapters/forge/github-app-tokens.ts';
 import { createIsomorphicGitClient } from '../adapters/git/isomorphic-git-client.ts';
 import { createJsonLogger, type LogLevel } from '../adapters/logging/json-logger.ts';
+import { createSlackNotifier } from '../adapters/notify/slack.ts';
+import { createWebhookNotifier } from '../adapters/notify/webhook.ts';
 import { createLocalQueue, type LocalQueue } from '../adapters/queue/local-queue.ts';
 import { createOciRegistryClient } from '../adapters/registry/oci-distribution-client.ts';
 import { createConfigSecretSource } from '../adapters/secrets/config-secret-source.ts';
+import { createOpenPgpSigning } from '../adapters/signing/openpgp-signing.ts';
 import { createFileStateStore } from '../adapters/state/file-state-store.ts';
 import { createOverlayStateStore } from '../adapters/state/overlay-state-store.ts';
 import { type ConfiguredReceiver, configureReceivers } from '../adapters/webhooks/configured-receivers.ts';
+import { constantTimeEqual } from '../adapters/webhooks/constant-time.ts';
 import { type IngestInput, ingestHook } from '../app/ingest-hook.ts';
 import { loadConfig } from '../app/load-config.ts';
+import { withNotifications } from '../app/notify-outcome.ts';
 import { type ReconcileDeps, reconcileAutomation } from '../app/reconcile-automation.ts';
+import { buildStatusReport, type StatusReport } from '../app/status-report.ts';
 import { sweep } from '../app/sweep.ts';
 import { InvalidConfigError } from '../domain/errors.ts';
 import type { FluxConfig } from '../domain/flux/types.ts';
@@ -45,6 +53,10 @@ export interface LocalRuntime {
   reconcile(request: ReconcileRequest): ReturnType<typeof reconcileAutomation>;
   ingest(input: IngestInput): ReturnType<typeof ingestHook>;
   sweep(): ReturnType<typeof sweep>;
+  /** `status` / `GET /status`: the recorded state, with the configuration's objects that never ran. */
+  statusReport(now?: Date): Promise<StatusReport>;
+  /** True when `Authorization: Bearer <token>` holds a Receiver's token or IMAGE_AUTOMATION_STATUS_TOKEN. */
+  authorizeStatus(authorization: string | undefined): boolean;
 }
 
 /** Reads the environment once (the composition root's job): log level and extra settings. */
@@ -56,6 +68,16 @@ const logLevelOf = (env: LocalRuntimeOptions['env']): LogLevel => {
     );
   }
   return level as LogLevel;
+};
+
+/** IMAGE_AUTOMATION_QUEUE_LIMIT: messages the local queue holds before webhooks get 429 (disk and backlog bound). */
+const queueLimitOf = (env: LocalRuntimeOptions['env']): number | undefined => {
+  const value = env.IMAGE_AUTOMATION_QUEUE_LIMIT;
+  if (value === undefined || value === '') return undefined;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new InvalidConfigError(`IMAGE_AUTOMATION_QUEUE_LIMIT must be a positive integer, not "${value}"`);
+  return limit;
 };
 
 export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
@@ -74,7 +96,7 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
   }
   const { config } = load;
   const stateDir = resolve(options.cwd, options.stateDir);
-  const fileState = createFileStateStore({ dir: join(stateDir, 'state') });
+  const fileState = createFileStateStore({ dir: join(stateDir, 'state'), readOnly: options.dryRun === true });
   const state = options.dryRun ? createOverlayStateStore(fileState) : fileState;
   const secrets = createConfigSecretSource({ secrets: config.secrets, env: options.env });
   const deps: ReconcileDeps = {
@@ -85,18 +107,37 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
     secrets,
     clock: systemClock,
     logger,
+    signing: createOpenPgpSigning(),
+    githubApp: createGitHubAppTokenSource(),
+    forge: createForgeClients(),
   };
-  const reconcile = (request: ReconcileRequest) =>
-    reconcileAutomation(deps, request, { dryRun: options.dryRun });
+  const run = (request: ReconcileRequest) => reconcileAutomation(deps, request, { dryRun: options.dryRun });
+  // A dry run changes nothing, so there is nothing to tell anyone.
+  const reconcile = options.dryRun
+    ? run
+    : withNotifications(
+        {
+          ...deps,
+          notifiers: { json: createWebhookNotifier(), slack: createSlackNotifier() },
+        },
+        run,
+      );
+  const maxPending = queueLimitOf(options.env);
   const queue = createLocalQueue({
     dir: join(stateDir, 'queue'),
     logger,
+    ...(maxPending !== undefined && { maxPending }),
     process: async (request) => {
       await reconcile(request);
     },
   });
   const receivers = await configureReceivers(config, secrets, logger);
   const ingestDeps = { config, state, queue, clock: systemClock, logger };
+  const readToken = options.env.IMAGE_AUTOMATION_STATUS_TOKEN;
+  const statusTokens = () => [
+    ...[...receivers.values()].flatMap((r) => (r.context.secret.token ? [r.context.secret.token] : [])),
+    ...(readToken ? [readToken] : []),
+  ];
   return {
     config,
     logger,
@@ -107,5 +148,14 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
     reconcile,
     ingest: (input) => ingestHook(ingestDeps, input),
     sweep: () => sweep(ingestDeps),
+    statusReport: (now = systemClock.now()) => buildStatusReport(state, { now, config }),
+    authorizeStatus: (authorization) => {
+      const given = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+      if (!given) return false;
+      // Every token is compared, so the time taken says nothing about which one matched.
+      let ok = false;
+      for (const token of statusTokens()) if (constantTimeEqual(given, token)) ok = true;
+      return ok;
+    },
   };
 };

@@ -16,4 +16,10 @@ export interface FileTree {
   readFile(path: string): Promise<Uint8Array>;
   /** Replaces an existing file's content (atomically where the medium allows). */
   writeFile(path: string, content: Uint8Array): Promise<void>;
+  /**
+   * Optional screening: of `paths`, those whose bytes may contain `token` — a superset is allowed,
+   * a subset never. A tree that already knows its contents (the Git workspace searched every blob
+   * while indexing its clone) answers without reading, so a scan reads only the files that can match.
+   */
+  pathsContaining?(paths: readonly string[], token: string): Promise<ReadonlySet<string>>;
 }

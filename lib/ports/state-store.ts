@@ -83,6 +83,8 @@ export interface StateStore {
     expectedVersion: number,
   ): Promise<number>;
   list<K extends StateKind>(kind: K): Promise<Array<{ readonly key: string } & Versioned<StateRecords[K]>>>;
+  /** True when `id` was recorded (and has not expired): a read only, nothing is recorded. */
+  hasDelivery(id: string): Promise<boolean>;
   /** Records a webhook delivery id; false when it was already recorded (a replay). */
   rememberDelivery(id: string, at: Date): Promise<boolean>;
   /** Undoes rememberDelivery when the work could not be queued, so the sender's retry is not mistaken for a replay. */

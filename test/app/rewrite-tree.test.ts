@@ -141,4 +141,36 @@ describe('rewriteTree', () => {
     expect(result.changes).toEqual([]);
     expect(calls.written).toEqual([]);
   });
+
+  it('leaves a marked file over maxFileBytes as is, with a warning naming it and its size', async () => {
+    const big = `${marked('old')}${'# padding\n'.repeat(200)}`;
+    const { tree, calls, text } = memoryTree({ 'big.yaml': big, 'small.yaml': marked('old') });
+    const result = await rewriteTree(tree, setters, { maxFileBytes: 1024 });
+    expect(result.filesChanged).toEqual(['small.yaml']);
+    expect(text('big.yaml')).toBe(big);
+    expect(calls.written).toEqual(['small.yaml']);
+    expect(result.warnings).toEqual([
+      { file: 'big.yaml', line: 1, message: 'is 2 KiB; files over 1 KiB are left as is' },
+    ]);
+  });
+
+  it('reads only the files a screening tree says may hold the marker', async () => {
+    const { tree, calls } = memoryTree({
+      'a.yaml': marked('old'),
+      'b.yaml': 'plain: true\n',
+      'c.yaml': marked('old'),
+    });
+    const asked: string[][] = [];
+    const screening: FileTree = {
+      ...tree,
+      pathsContaining: async (paths, token) => {
+        asked.push([...paths, token]);
+        return new Set(['a.yaml']);
+      },
+    };
+    const result = await rewriteTree(screening, setters);
+    expect(asked).toEqual([['a.yaml', 'b.yaml', 'c.yaml', '"$imagepolicy"']]);
+    expect(calls.read).toEqual(['a.yaml']);
+    expect(result.filesChanged).toEqual(['a.yaml']);
+  });
 });

@@ -103,6 +103,15 @@ export const describeStateStoreContract = (
         expect(await store.rememberDelivery('evt-2', at)).toBe(true);
       }));
 
+    it('tells whether a delivery id was remembered, without remembering it', () =>
+      withStore(async (store) => {
+        expect(await store.hasDelivery('evt-5')).toBe(false);
+        expect(await store.hasDelivery('evt-5')).toBe(false);
+        expect(await store.rememberDelivery('evt-5', new Date())).toBe(true);
+        expect(await store.hasDelivery('evt-5')).toBe(true);
+        expect(await store.hasDelivery('evt-6')).toBe(false);
+      }));
+
     it('forgets a delivery on request, so a retry of work that could not be queued is accepted', () =>
       withStore(async (store) => {
         const at = new Date();

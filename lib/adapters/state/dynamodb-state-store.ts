@@ -157,6 +157,18 @@ export const createDynamoDbStateStore = (options: DynamoDbStateStoreOptions): St
     }
   }
 
+  async function dynamoDbHasDelivery(id: string): Promise<boolean> {
+    try {
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: deliveryItemKey(id), ConsistentRead: true }),
+      );
+      // Expired but not yet deleted by TTL counts as unseen, as in dynamoDbRememberDelivery.
+      return Item !== undefined && !(Number(Item.expiresAt) < Math.floor(clock() / 1000));
+    } catch (error) {
+      throw failure('GetItem', error, { deliveryId: id.slice(0, 200) });
+    }
+  }
+
   async function dynamoDbForgetDelivery(id: string): Promise<void> {
     try {
       await documents.send(new DeleteCommand({ TableName: tableName, Key: deliveryItemKey(id) }));
@@ -169,6 +181,7 @@ export const createDynamoDbStateStore = (options: DynamoDbStateStoreOptions): St
     read: dynamoDbRead,
     write: dynamoDbWrite,
     list: dynamoDbList,
+    hasDelivery: dynamoDbHasDelivery,
     rememberDelivery: dynamoDbRememberDelivery,
     forgetDelivery: dynamoDbForgetDelivery,
   };

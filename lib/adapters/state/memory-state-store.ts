@@ -35,6 +35,9 @@ export const createMemoryStateStore = (): StateStore => {
         }))
         .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     },
+    async hasDelivery(deliveryId: string) {
+      return deliveries.has(deliveryId);
+    },
     async rememberDelivery(deliveryId: string) {
       if (deliveries.has(deliveryId)) return false;
       deliveries.add(deliveryId);

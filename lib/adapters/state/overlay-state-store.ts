@@ -57,6 +57,9 @@ export const createOverlayStateStore = (base: StateStore): StateStore => {
       }
       return [...merged.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     },
+    async hasDelivery(deliveryId) {
+      return deliveries.has(deliveryId);
+    },
     async rememberDelivery(deliveryId) {
       if (deliveries.has(deliveryId)) return false;
       deliveries.add(deliveryId);
