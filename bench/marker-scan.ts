@@ -142,7 +142,7 @@ export const markerScanBench = async (options: MarkerScanOptions = {}): Promise<
     notes: [
       `Median of ${runs} runs after one untimed round; every file is a \`.yaml\` candidate, 3 carry a marker. The Git workspace is a fresh clone each run (clone not timed), so its caches start cold as in reconcile.`,
       'Reconcile scans the Git workspace: each blob was searched for the marker while the clone was indexed (its cost is inside the checkout of benchmark 2), so the scan reads only the marked files.',
-      'The directory adapter (`image-automation rewrite` on a local directory; reconcile never uses it) pays about five libuv threadpool round trips per file — realpath() for the symlink containment check, then open, fstat, read, close — where grep makes three system calls in one thread. Reading every blob from the pack costs an inflate and a delta per file (what a tree without screening pays).',
+      'The directory adapter (`image-automation rewrite` on a local directory; reconcile never uses it) lists with synchronous readdir and screens files the way grep does: synchronous open/read/close into one reused buffer, no per-file thread-pool round trips, and no realpath for files the listing saw as plain (symlinks still take the checked path). Reading every blob from the pack costs an inflate and a delta per file (what a tree without screening pays).',
     ],
   };
 };

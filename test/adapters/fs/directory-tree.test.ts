@@ -37,6 +37,24 @@ describe('createDirectoryTree', () => {
   });
   afterEach(() => remove());
 
+  describe('pathsContaining', () => {
+    it('finds the token in plain files, in symlinks inside the root, and past the read buffer; never outside', async () => {
+      await put(join(root, 'marked.yaml'), 'image: a:1 # {"$imagepolicy": "apps:a"}\n');
+      await put(
+        join(root, 'big.yaml'),
+        `${'x: y\n'.repeat(200_000)}image: b:1 # {"$imagepolicy": "apps:b"}\n`,
+      );
+      await put(join(outside, 'marked-outside.yaml'), 'image: c:1 # {"$imagepolicy": "apps:c"}\n');
+      await symlink(join(root, 'marked.yaml'), join(root, 'link-in.yaml'));
+      await symlink(join(outside, 'marked-outside.yaml'), join(root, 'link-out.yaml'));
+      const tree = createDirectoryTree(root);
+      const paths = (await tree.listFiles('')).map((f) => f.path);
+      expect(paths).not.toContain('link-out.yaml');
+      const found = await tree.pathsContaining?.([...paths, 'link-out.yaml'], '"$imagepolicy"');
+      expect([...(found ?? [])].sort()).toEqual(['big.yaml', 'link-in.yaml', 'marked.yaml']);
+    });
+  });
+
   describe('listFiles', () => {
     it('walks every directory but .git, hidden ones included, sorted by path', async () => {
       const files = await createDirectoryTree(root).listFiles('');
