@@ -1,5 +1,6 @@
 import { checkCommitTemplate } from '../commit-template-checks.ts';
 import { InvalidConfigError } from '../errors.ts';
+import { NOTIFY_ANNOTATIONS, notifySettingsOf } from '../notify/notify-settings.ts';
 import { parseGoTemplate } from '../template/template.ts';
 import type { DecodeContext, FieldIssue } from './decode-context.ts';
 import { createDecodeContext, fieldPath } from './decode-context.ts';
@@ -48,7 +49,8 @@ export interface ReviewSettings {
 }
 
 const FIELD = 'metadata.annotations';
-const KNOWN: readonly string[] = Object.values(REVIEW_ANNOTATIONS);
+// Notification annotations share the prefix; they are validated here too, so `validate` reports them.
+const KNOWN: readonly string[] = [...Object.values(REVIEW_ANNOTATIONS), ...Object.values(NOTIFY_ANNOTATIONS)];
 // GitHub logins, GitLab usernames (which also allow `.` and `_`), and `org/team` for GitHub teams.
 const REVIEWER = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
 const SECRET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -89,6 +91,8 @@ export const decodeReviewAnnotations = (
     if (key.startsWith(REVIEW_ANNOTATION_PREFIX) && !KNOWN.includes(key))
       ctx.warn(at(key), `unknown annotation, ignored; known: ${KNOWN.join(', ')}`);
   }
+  const notify = notifySettingsOf(annotations);
+  if (notify.kind === 'invalid') ctx.error(FIELD, notify.message);
   const flag = annotations[a.pullRequest];
   if (flag !== undefined && flag !== 'true' && flag !== 'false')
     ctx.error(at(a.pullRequest), `must be "true" or "false", got ${JSON.stringify(flag)}`);

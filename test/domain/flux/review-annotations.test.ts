@@ -61,11 +61,29 @@ describe('review annotations on an ImageUpdateAutomation', () => {
         'forge-api-url',
         'forge-secret',
         'push-branch-template',
+        'notify-url',
+        'notify-format',
+        'notify-secret',
+        'notify-events',
       ]
         .map((k) => P + k)
         .join(', ')}`,
     );
     expect(result.config.imageUpdateAutomations).toEqual([]);
+  });
+
+  it('accepts the notification annotations without a warning and reports invalid ones as errors', () => {
+    const valid = load({
+      [`${P}notify-url`]: 'https://hooks.example.com/images',
+      [`${P}notify-format`]: 'slack',
+    });
+    expect(formatted(valid)).toEqual({ errors: [], warnings: [] });
+    const invalid = load({ [`${P}notify-url`]: 'https://user:pw@hooks.example.com/images' });
+    expect(formatted(invalid).errors).toEqual([
+      expect.stringMatching(
+        /^clusters\/apps\.yaml: document 4 \(ImageUpdateAutomation apps\/apps\): metadata\.annotations: image-automation\.io\/notify-url holds credentials/,
+      ),
+    ]);
   });
 
   it('checks the forge and the push branch against the GitRepository', () => {
