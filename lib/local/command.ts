@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { InvalidInputError, isAppError } from '../domain/errors.ts';
+import { type AppErrorCode, InvalidInputError, isAppError } from '../domain/errors.ts';
 
 /** Where a command reads and writes; tests pass buffers, the binary passes the process streams. */
 export interface CommandIo {
@@ -27,9 +27,9 @@ export interface Command {
  */
 export const EXIT = Object.freeze({ ok: 0, none: 1, failed: 1, invalid: 2, unavailable: 3 });
 
-export const exitCodeFor = (error: unknown): number => {
-  if (!isAppError(error)) return EXIT.failed;
-  switch (error.code) {
+/** The exit code for an error of this code (the taxonomy's mapping, shared by every command). */
+export const exitCodeForCode = (code: AppErrorCode): number => {
+  switch (code) {
     case 'InvalidInput':
     case 'InvalidConfig':
       return EXIT.invalid;
@@ -40,6 +40,9 @@ export const exitCodeFor = (error: unknown): number => {
       return EXIT.failed;
   }
 };
+
+export const exitCodeFor = (error: unknown): number =>
+  isAppError(error) ? exitCodeForCode(error.code) : EXIT.failed;
 
 /** node:util parseArgs, with usage errors turned into InvalidInputError (exit 2). */
 export const parseOptions = <T extends NonNullable<ParseArgsConfig['options']>>(

@@ -1,7 +1,6 @@
 import { createOverlayStateStore } from '../../adapters/state/overlay-state-store.ts';
 import { type PlanReport, planAutomations } from '../../app/plan-automations.ts';
-import type { AppErrorCode } from '../../domain/errors.ts';
-import { type Command, EXIT, parseOptions, requireOption } from '../command.ts';
+import { type Command, EXIT, exitCodeForCode, parseOptions, requireOption } from '../command.ts';
 import { createLocalRuntime } from '../local-runtime.ts';
 import { renderPlan } from '../render/render-plan.ts';
 
@@ -21,24 +20,14 @@ Exit codes: 0 planned · 1 a run failed and may succeed on retry, or a policy se
             2 invalid configuration · 3 refused by a registry or Git host, or something not found
 `;
 
-const EXIT_BY_CODE: Readonly<Record<AppErrorCode, number>> = {
-  InvalidInput: EXIT.invalid,
-  InvalidConfig: EXIT.invalid,
-  Auth: EXIT.unavailable,
-  NotFound: EXIT.unavailable,
-  Upstream: EXIT.failed,
-  Conflict: EXIT.failed,
-  Internal: EXIT.failed,
-};
-
 /** The worst of the automations' failures and the policies' problems (nothing selected counts as 1, as in eval). */
 export const planExitCode = (report: PlanReport): number => {
   let exit: number = EXIT.ok;
   for (const automation of report.automations) {
-    if (automation.error) exit = Math.max(exit, EXIT_BY_CODE[automation.error.code]);
+    if (automation.error) exit = Math.max(exit, exitCodeForCode(automation.error.code));
     for (const policy of automation.policies) {
       if (policy.decision.kind === 'none') exit = Math.max(exit, EXIT.none);
-      if (policy.decision.kind === 'error') exit = Math.max(exit, EXIT_BY_CODE[policy.decision.code]);
+      if (policy.decision.kind === 'error') exit = Math.max(exit, exitCodeForCode(policy.decision.code));
     }
   }
   return exit;
