@@ -86,7 +86,11 @@ export const withNotifications = (
   const pushNotification = (outcome: ReconcileOutcome): Notification | undefined => {
     if (outcome.kind !== 'pushed') return undefined;
     const pullRequest = pullRequestOf(outcome);
-    const refs = new Map(outcome.resolutions.map((r) => [r.key, r]));
+    const policies = outcome.resolutions.flatMap((r) =>
+      r.latestRef
+        ? [{ namespace: r.policy.metadata.namespace, name: r.policy.metadata.name, latestRef: r.latestRef }]
+        : [],
+    );
     return buildNotification({
       event: pullRequest
         ? pullRequest.action === 'opened'
@@ -98,7 +102,7 @@ export const withNotifications = (
       commit: outcome.commit,
       branch: outcome.branch,
       ...(pullRequest ? { pullRequest } : {}),
-      changes: groupChangesByPolicy(outcome.changes, refs),
+      changes: groupChangesByPolicy(outcome.changes, policies),
     });
   };
 

@@ -284,7 +284,18 @@ describe('withNotifications', () => {
   });
 
   it('refuses an annotation URL holding credentials, warns once, and never blocks the run', async () => {
-    const config = configWith({ 'image-automation.io/notify-url': `${sink.url}/hook?token=abc` });
+    // `validate` refuses such an annotation; the run still defends itself if one gets through.
+    const loaded = configWith({});
+    const config = {
+      ...loaded,
+      imageUpdateAutomations: loaded.imageUpdateAutomations.map((a) => ({
+        ...a,
+        metadata: {
+          ...a.metadata,
+          annotations: { 'image-automation.io/notify-url': `${sink.url}/hook?token=abc` },
+        },
+      })),
+    };
     const { deps, lines, options } = setup(config);
     const before = sink.requests.length;
     const wrapped = withNotifications(deps, async () => pushedOutcome(config), options);

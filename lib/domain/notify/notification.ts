@@ -1,5 +1,6 @@
-import type { Change, LatestRef } from '../changes.ts';
+import type { Change } from '../changes.ts';
 import type { AppErrorCode } from '../errors.ts';
+import { summariseImageUpdates, type UpdatedPolicy } from '../image-updates.ts';
 
 /**
  * What an outbound notification says, independent of its wire format (generic JSON webhook or
@@ -50,49 +51,32 @@ export interface Notification {
   readonly error?: { readonly code: AppErrorCode; readonly message: string; readonly retryable: boolean };
 }
 
-/** `apps:web`, `apps:web:tag` → `apps/web` (markers name policies `namespace:name[:field]`). */
-const policyOfSetter = (setter: string): string => {
-  const [namespace = '', name = ''] = setter.split(':');
-  return `${namespace}/${name}`;
-};
-
-/** The tag of `registry/repo:tag@digest` (or of a bare tag), undefined when there is none. */
-export const tagOfValue = (value: string, setter: string): string | undefined => {
-  const field = setter.split(':')[2];
-  if (field === 'tag') return value.split('@')[0] || undefined;
-  if (field !== undefined) return undefined;
-  const withoutDigest = value.split('@')[0] ?? '';
-  const colon = withoutDigest.lastIndexOf(':');
-  return colon > withoutDigest.lastIndexOf('/') ? withoutDigest.slice(colon + 1) : undefined;
-};
-
+/**
+ * Changes per ImagePolicy, from the same summary commit trailers and pull-request texts use, so a
+ * notification says what they say: the image, the version Git held before, the new tag and digest,
+ * and every marked line.
+ */
 export const groupChangesByPolicy = (
   changes: readonly Change[],
-  refs: ReadonlyMap<string, { readonly latestRef?: LatestRef; readonly previousRef?: LatestRef }>,
-): NotificationChange[] => {
-  const groups = new Map<string, NotificationFileChange[]>();
-  for (const c of changes) {
-    const policy = policyOfSetter(c.setter);
-    const files = groups.get(policy) ?? [];
-    files.push({ file: c.file, line: c.line, setter: c.setter, old: c.oldValue, new: c.newValue });
-    groups.set(policy, files);
-  }
-  return [...groups].map(([policy, files]) => {
-    const ref = refs.get(policy);
-    const oldTag = files.map((f) => tagOfValue(f.old, f.setter)).find((t) => t !== undefined);
-    const newTag = files.map((f) => tagOfValue(f.new, f.setter)).find((t) => t !== undefined);
-    const from = oldTag ?? ref?.previousRef?.tag;
-    const to = ref?.latestRef?.tag ?? newTag;
+  policies: readonly UpdatedPolicy[],
+): NotificationChange[] =>
+  summariseImageUpdates(changes, policies).map((update) => {
+    const from = update.from[0]?.split('@')[0] || undefined;
     return {
-      policy,
-      ...(ref?.latestRef ? { image: ref.latestRef.name } : {}),
+      policy: update.policy,
+      ...(update.image !== '-' ? { image: update.image } : {}),
       ...(from !== undefined ? { from } : {}),
-      ...(to !== undefined ? { to } : {}),
-      ...(ref?.latestRef?.digest ? { digest: ref.latestRef.digest } : {}),
-      files,
+      ...(update.tag !== '-' ? { to: update.tag } : {}),
+      ...(update.digest ? { digest: update.digest } : {}),
+      files: update.changes.map((c) => ({
+        file: c.file,
+        line: c.line,
+        setter: c.setter,
+        old: c.oldValue,
+        new: c.newValue,
+      })),
     };
   });
-};
 
 const describeChanges = (changes: readonly NotificationChange[]) =>
   changes.map((c) => `${c.policy} ${c.from ?? '?'} → ${c.to ?? '?'}`).join(', ');

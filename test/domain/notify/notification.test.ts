@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Change } from '../../../lib/domain/changes.ts';
-import {
-  buildNotification,
-  groupChangesByPolicy,
-  tagOfValue,
-} from '../../../lib/domain/notify/notification.ts';
+import { buildNotification, groupChangesByPolicy } from '../../../lib/domain/notify/notification.ts';
 
 const object = { apiVersion: '', kind: '', namespace: '', name: '' };
 const change = (setter: string, oldValue: string, newValue: string, file = 'a.yaml', line = 1): Change => ({
@@ -16,18 +12,6 @@ const change = (setter: string, oldValue: string, newValue: string, file = 'a.ya
   newValue,
 });
 
-describe('tagOfValue', () => {
-  it.each([
-    ['host:5000/team/web:1.4.1@sha256:abc', 'apps:web', '1.4.1'],
-    ['host:5000/team/web', 'apps:web', undefined],
-    ['1.4.1', 'apps:web:tag', '1.4.1'],
-    ['sha256:abc', 'apps:web:digest', undefined],
-    ['host/team/web', 'apps:web:name', undefined],
-  ])('%s (%s) → %s', (value, setter, tag) => {
-    expect(tagOfValue(value, setter)).toBe(tag);
-  });
-});
-
 describe('groupChangesByPolicy', () => {
   it('groups per policy in first-seen order, with old and new tags and the digest', () => {
     const changes = [
@@ -35,13 +19,24 @@ describe('groupChangesByPolicy', () => {
       change('apps:api:digest', '', 'sha256:new', 'api.yaml', 4),
       change('apps:web', 'ghcr.io/acme/web:1.0.0', 'ghcr.io/acme/web:1.1.0@sha256:w', 'web.yaml', 9),
     ];
-    const refs = new Map([
-      ['apps/web', { latestRef: { name: 'ghcr.io/acme/web', tag: '1.1.0', digest: 'sha256:w' } }],
-    ]);
-    expect(groupChangesByPolicy(changes, refs)).toEqual([
+    const policies = [
+      {
+        namespace: 'apps',
+        name: 'web',
+        latestRef: { name: 'ghcr.io/acme/web', tag: '1.1.0', digest: 'sha256:w' },
+      },
+      {
+        namespace: 'apps',
+        name: 'api',
+        latestRef: { name: 'ghcr.io/acme/api', tag: '2.0.0', digest: 'sha256:new' },
+      },
+    ];
+    expect(groupChangesByPolicy(changes, policies)).toEqual([
       {
         policy: 'apps/api',
+        image: 'ghcr.io/acme/api',
         from: '0.9.0',
+        digest: 'sha256:new',
         to: '2.0.0',
         files: [
           { file: 'api.yaml', line: 3, setter: 'apps:api:tag', old: '0.9.0', new: '2.0.0' },
