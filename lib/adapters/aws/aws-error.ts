@@ -8,6 +8,7 @@ import {
   NotFoundError,
   UpstreamError,
 } from '../../domain/errors.ts';
+import { NETWORK_ERROR_CODES } from '../network-error-codes.ts';
 
 /**
  * Translates an AWS SDK v3 failure into the error taxonomy (ARCHITECTURE.md rule 4). SDK v3 errors carry
@@ -77,20 +78,6 @@ const INVALID_REQUEST = new Set([
   'InvalidParameterValue',
 ]);
 
-// Socket-level failures the SDK surfaces once its own retries are spent.
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
 interface SdkErrorShape {
   readonly name?: unknown;
   readonly message?: unknown;
@@ -138,7 +125,7 @@ export const translateAwsError = (error: unknown, context: AwsCallContext): AppE
     THROTTLED.has(name) ||
     facts.fault === 'server' ||
     (facts.status !== undefined && (facts.status >= 500 || facts.status === 429)) ||
-    (facts.code !== undefined && NETWORK_CODES.has(facts.code))
+    (facts.code !== undefined && NETWORK_ERROR_CODES.has(facts.code))
   ) {
     return new UpstreamError(message, options);
   }

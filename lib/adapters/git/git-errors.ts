@@ -20,6 +20,7 @@ export interface GitErrorContext {
 }
 
 import { redactUrl } from '../../domain/redact-url.ts';
+import { NETWORK_ERROR_CODES } from '../network-error-codes.ts';
 
 export { redactUrl };
 
@@ -27,19 +28,6 @@ export { redactUrl };
 // server refuses (hooks, protected branches) is not something a re-fetch would fix.
 const conflictReasons =
   /failed to update ref|non-fast-forward|fetch first|stale info|cannot lock ref|failed to lock/i;
-
-const networkCodes = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ECONNABORTED',
-  'UND_ERR_SOCKET',
-]);
 
 interface VendorError {
   code?: unknown;
@@ -65,7 +53,7 @@ const networkReason = (vendor: VendorError): string | undefined => {
   // Node's AbortError carries the signal's reason as `cause`; AbortSignal.timeout's is a TimeoutError.
   if (vendor.name === 'TimeoutError' || vendor.cause?.name === 'TimeoutError') return 'timeout';
   if (vendor.name === 'AbortError' || vendor.code === 'ABORT_ERR') return 'aborted';
-  return typeof vendor.code === 'string' && networkCodes.has(vendor.code) ? vendor.code : undefined;
+  return typeof vendor.code === 'string' && NETWORK_ERROR_CODES.has(vendor.code) ? vendor.code : undefined;
 };
 
 export const translateGitError = (error: unknown, context: GitErrorContext): AppError => {
