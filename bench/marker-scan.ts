@@ -107,7 +107,9 @@ export const markerScanBench = async (options: MarkerScanOptions = {}): Promise<
     await scratch.remove();
   }
   const floor = median(grep);
-  const worst = Math.max(median(directory), median(workspace), median(unscreened));
+  // The goal is about the scans the product runs (rewrite on a directory, reconcile on a workspace);
+  // reading every blob is shown as the cost the screening avoids, not a path anything takes.
+  const worst = Math.max(median(directory), median(workspace));
   return {
     id: '3',
     title: `Marker scan of a ${files.toLocaleString('en')}-file tree`,

@@ -1,10 +1,6 @@
 import type { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { createForgeClients } from '../lib/adapters/forge/forge-clients.ts';
-import { createGitHubAppTokenSource } from '../lib/adapters/forge/github-app-tokens.ts';
 import { createPowertoolsPortLogger } from '../lib/adapters/logging/powertools-logger.ts';
-import { createSlackNotifier } from '../lib/adapters/notify/slack.ts';
-import { createWebhookNotifier } from '../lib/adapters/notify/webhook.ts';
 import { createAnnotatedRoleRegistry } from '../lib/adapters/registry/annotated-role-registry.ts';
 import {
   type ConfiguredReceiver,
@@ -97,15 +93,27 @@ export const createLambdaRuntime = (env: LambdaEnv, adapters: LambdaAdapters): L
       });
     },
   });
-  // Per container: GitHub App installation tokens stay cached between invocations; openpgp loads
-  // only when an automation signs, keeping it out of every cold start.
-  const githubApp = createGitHubAppTokenSource();
-  const forge = createForgeClients();
+  // Loaded on the first run, in the worker only (the other functions never reconcile), and kept for
+  // the container's life: GitHub App installation tokens stay cached between invocations. openpgp
+  // loads only when an automation signs. None of it is on any function's cold-start path.
   const signing = lazyPort<CommitSigning>(
     () => import('../lib/adapters/signing/openpgp-signing.ts').then((m) => m.createOpenPgpSigning()),
     { openPgp: true },
   );
-  const notifiers = { json: createWebhookNotifier(), slack: createSlackNotifier() };
+  let reviewAdapters: ReturnType<typeof loadReviewAdapters> | undefined;
+  const loadReviewAdapters = async () => {
+    const [forge, githubApp, slack, webhook] = await Promise.all([
+      import('../lib/adapters/forge/forge-clients.ts'),
+      import('../lib/adapters/forge/github-app-tokens.ts'),
+      import('../lib/adapters/notify/slack.ts'),
+      import('../lib/adapters/notify/webhook.ts'),
+    ]);
+    return {
+      forge: forge.createForgeClients(),
+      githubApp: githubApp.createGitHubAppTokenSource(),
+      notifiers: { json: webhook.createWebhookNotifier(), slack: slack.createSlackNotifier() },
+    };
+  };
   // Built once per configuration: the role annotations and notification settings are read from it.
   const runners = new WeakMap<FluxConfig, (request: ReconcileRequest) => Promise<ReconcileOutcome>>();
   let receivers: { config: FluxConfig; at: number; map: ReadonlyMap<string, ConfiguredReceiver> } | undefined;
@@ -132,6 +140,8 @@ export const createLambdaRuntime = (env: LambdaEnv, adapters: LambdaAdapters): L
     const config = await configuration.current();
     let run = runners.get(config);
     if (!run) {
+      reviewAdapters ??= loadReviewAdapters();
+      const { forge, githubApp, notifiers } = await reviewAdapters;
       const registry = createAnnotatedRoleRegistry(config, adapters.registry);
       const deps: ReconcileDeps = {
         config,
