@@ -1,11 +1,9 @@
-import type { Change, LatestRef } from '../domain/changes.ts';
+import type { LatestRef } from '../domain/changes.ts';
 import { sameLatestRef } from '../domain/changes.ts';
 import { InvalidConfigError, toAppError, UpstreamError } from '../domain/errors.ts';
-import { resolveGitTarget } from '../domain/flux/git-target.ts';
 import { rebuildsPushBranch, reviewSettingsOf } from '../domain/flux/review-annotations.ts';
-import { gitRepositoryOf, policiesInScope } from '../domain/flux/scope.ts';
+import { policiesInScope } from '../domain/flux/scope.ts';
 import type { ImageUpdateAutomation } from '../domain/flux/types.ts';
-import type { MarkerWarning } from '../domain/markers/rewrite-markers.ts';
 import { buildSetters } from '../domain/markers/setters.ts';
 import { renderPushBranch } from '../domain/push-branch-name.ts';
 import type { ReconcileRequest } from '../domain/work.ts';
@@ -14,17 +12,14 @@ import type { GitClient } from '../ports/git.ts';
 import type { GitHubAppTokenSource } from '../ports/github-app.ts';
 import type { AutomationStatus } from '../ports/state-store.ts';
 import { type AttemptData, automationCommitAttempt, templateInputOf } from './automation-commit.ts';
+import { automationTarget } from './automation-target.ts';
 import { commitForReview, type ReviewCommitOutcome } from './commit-for-review.ts';
 import { loadCommitSigner } from './commit-signing.ts';
 import { type CommitWithRetryOutcome, commitWithRetry } from './commit-with-retry.ts';
 import { resolveGitAuth, withGitAuth } from './git-auth.ts';
 import { type PublishDeps, publishPullRequest, reviewedPolicies } from './publish-pull-request.ts';
-import {
-  createPolicyResolver,
-  isRetryableResolution,
-  type PolicyResolution,
-  type ResolveDeps,
-} from './resolve-policies.ts';
+import type { ReconcileOutcome } from './reconcile-outcome.ts';
+import { createPolicyResolver, isRetryableResolution, type ResolveDeps } from './resolve-policies.ts';
 import { recordedError, updateState } from './update-state.ts';
 
 /**
@@ -45,38 +40,12 @@ export interface ReconcileDeps extends ResolveDeps, PublishDeps {
   readonly random?: () => number;
 }
 
+export type { ReconcileOutcome } from './reconcile-outcome.ts';
+
 export interface ReconcileOptions {
   /** Compute the change and its diff, commit and push nothing (use an overlay state store too). */
   readonly dryRun?: boolean;
 }
-
-interface RunReport {
-  readonly automation: string;
-  readonly resolutions: readonly PolicyResolution[];
-  readonly warnings: readonly MarkerWarning[];
-}
-
-export type ReconcileOutcome =
-  | (RunReport & {
-      readonly kind: 'pushed';
-      readonly commit: string;
-      readonly branch: string;
-      readonly changes: readonly Change[];
-      readonly attempts: number;
-      /** Pull-request mode: the pull request this push opened or updated. */
-      readonly pullRequest?: {
-        readonly url: string;
-        readonly number: number;
-        readonly action: 'opened' | 'updated';
-      };
-    })
-  | (RunReport & { readonly kind: 'up-to-date'; readonly reason: string })
-  | (RunReport & {
-      readonly kind: 'dry-run';
-      readonly changes: readonly Change[];
-      readonly diffs: readonly { file: string; diff: string }[];
-    })
-  | { readonly kind: 'skipped'; readonly automation: string; readonly reason: string };
 
 const keyOf = (o: { metadata: { namespace: string; name: string } }) =>
   `${o.metadata.namespace}/${o.metadata.name}`;
@@ -138,22 +107,7 @@ export const reconcileAutomation = async (
     log: typeof logger,
   ): Promise<ReconcileOutcome> {
     const key = request.automation;
-    const gitRepository = gitRepositoryOf(config, automation);
-    if (!gitRepository) {
-      const ref = automation.spec.sourceRef;
-      throw new InvalidConfigError(
-        `ImageUpdateAutomation ${key}: GitRepository ${ref.namespace}/${ref.name} not found`,
-      );
-    }
-    const target = resolveGitTarget(automation, gitRepository);
-    if (!target.ok)
-      throw new InvalidConfigError(`ImageUpdateAutomation ${key}: ${target.field}: ${target.message}`);
-    const branch = target.value.checkoutRef.branch;
-    if (!branch) {
-      throw new InvalidConfigError(
-        `ImageUpdateAutomation ${key}: spec.git.checkout.ref: only branch checkouts are supported`,
-      );
-    }
+    const { gitRepository, target, branch } = automationTarget(config, automation);
 
     const resolver = createPolicyResolver(deps, {
       rescan: new Set(request.repositories),
@@ -178,7 +132,7 @@ export const reconcileAutomation = async (
     // Flux's skip: nothing new on either side (same-branch mode only; switching branches always syncs).
     if (
       !options.dryRun &&
-      !target.value.switchBranch &&
+      !target.switchBranch &&
       !rebuild &&
       sameObserved(previous?.observedPolicies, observed) &&
       previous?.observedSourceRevision
@@ -206,7 +160,7 @@ export const reconcileAutomation = async (
       dryRun: options.dryRun === true,
       ...(signer && { signer }),
       pushBranch: (input) =>
-        branchTemplate === undefined ? target.value.pushBranch : renderPushBranch(branchTemplate, input),
+        branchTemplate === undefined ? target.pushBranch : renderPushBranch(branchTemplate, input),
     });
     // Pull-request mode rebuilds the push branch on the checkout branch; otherwise Flux's flow.
     const committed = await withGitAuth<
@@ -223,7 +177,7 @@ export const reconcileAutomation = async (
               !previous?.observedSourceRevision ||
               previous.observedSourceRevision === `${branch}@sha1:${base}`,
           )
-        : commitWithRetry(deps, { url, credentials, branch, pushBranch: target.value.pushBranch }, apply),
+        : commitWithRetry(deps, { url, credentials, branch, pushBranch: target.pushBranch }, apply),
     );
     const { changes, warnings, diffs, baseCommit, baseBranch, pushBranch } = committed.result;
     for (const warning of warnings) log.warn('marker problem', { ...warning });
@@ -250,7 +204,7 @@ export const reconcileAutomation = async (
         observedPolicies: observed,
         ...(rebuild
           ? { observedSourceRevision: `${branch}@sha1:${baseCommit}` }
-          : target.value.switchBranch
+          : target.switchBranch
             ? {}
             : { observedSourceRevision: `${branch}@sha1:${committed.commit}` }),
         warnings,
