@@ -147,7 +147,9 @@ describe('input faults', () => {
     expect(run.stdout).toMatch(/warning: apps\/deep\.yaml:\d+: not valid YAML, left as is/);
     expect(run.stdout).not.toContain('huge-plain.yaml');
     // Bounded: the 50 MB files are never parsed (one 50 MB parse took 2.9 GB before the size limit).
-    expect(run.maxRssKb / 1024).toBeLessThan(400);
+    // What remains is the clone inflating each blob once to hash it: about 400 MB for two 50 MB files,
+    // with a margin for the collector's timing.
+    expect(run.maxRssKb / 1024).toBeLessThan(512);
   }, 120_000);
 
   it('reconcile: when every marked file is faulty there is no commit at all', async () => {
