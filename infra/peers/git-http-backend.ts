@@ -2,15 +2,18 @@ import { Buffer } from 'node:buffer';
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
-/** SIGKILLs a child started with `detached: true` and everything it started (its process group). */
-export const killProcessGroup = (child: ChildProcess): void => {
+/** Signals a child started with `detached: true` and everything it started (its process group). */
+export const killProcessGroup = (child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void => {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   try {
-    process.kill(-child.pid, 'SIGKILL');
+    process.kill(-child.pid, signal);
   } catch {
-    child.kill('SIGKILL'); // the group is gone already; make sure the leader is too
+    child.kill(signal); // the group is gone already; make sure the leader is too
   }
 };
+
+// How long a backend whose client went away may take to notice and exit on its own.
+const ABANDONED_GRACE_MS = 2000;
 
 /**
  * Serves one smart-HTTP request through `git http-backend` (CGI, RFC 3875): real git semantics
@@ -47,8 +50,16 @@ export const serveWithGitHttpBackend = (
   const cgi = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   options.children.add(cgi);
   // The client went away (killed mid-push, dropped connection): nobody will read the answer.
+  // The client went away (killed mid-push, dropped connection): the body will never complete. End
+  // the CGI's input so git sees EOF and aborts by itself; only if it lingers, SIGTERM the group —
+  // never SIGKILL: git removes its ref lock files on SIGTERM, while a SIGKILL in the middle of a ref
+  // update leaves `refs/heads/<branch>.lock` behind and every later push fails to lock the ref.
   res.on('close', () => {
-    if (!finished) killProcessGroup(cgi);
+    if (finished) return;
+    cgi.stdin.end();
+    const timer = setTimeout(() => killProcessGroup(cgi, 'SIGTERM'), ABANDONED_GRACE_MS);
+    timer.unref();
+    cgi.once('exit', () => clearTimeout(timer));
   });
   req.pipe(cgi.stdin);
   cgi.stdin.on('error', () => {}); // the CGI may exit before reading the whole body (e.g. 404)
