@@ -113,12 +113,10 @@ spec:
       images.map((image) => pushImage(registry, { repository: image, tag: '1.1.0' })),
     );
     await withServe('burst', async (serve) => {
-      const started = Date.now();
       const answers = await Promise.all(
         images.map((image, i) => post(serve, distributionPath, notification(image, '1.1.0', `burst-${i}`))),
       );
       expect(answers.map((a) => a.status)).toEqual(images.map(() => 202));
-      expect(Date.now() - started).toBeGreaterThanOrEqual(0);
       await serve.waitIdle();
     });
     const log = await gitServer.gitLog('fleet', 'main');
