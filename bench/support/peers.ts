@@ -5,6 +5,7 @@ import { type GitServer, startGitServer } from '../../infra/peers/git-server.ts'
 import { type RegistryServer, startRegistry } from '../../infra/peers/registry-server.ts';
 import { scratchDir } from '../../infra/peers/scratch-dir.ts';
 import { hookPath } from '../../lib/adapters/webhooks/hook-path.ts';
+import { distributionReceiver } from '../../test/helpers/distribution-event.ts';
 import { type FleetPolicy, fleetManifests } from '../../test/helpers/fleet-config.ts';
 
 /** The real peers every benchmark runs against, on 127.0.0.1, scratch on tmpfs. */
@@ -57,20 +58,7 @@ export const benchManifests = (gitUrl: string, policies: readonly FleetPolicy[])
     namespace: BENCH_NAMESPACE,
     gitUrl,
     policies,
-    extra: [
-      `apiVersion: v1
-kind: Secret
-metadata: {name: receiver-token, namespace: ${BENCH_NAMESPACE}}
-stringData: {token: ${RECEIVER_TOKEN}}`,
-      `apiVersion: notification.toolkit.fluxcd.io/v1
-kind: Receiver
-metadata: {name: registry, namespace: ${BENCH_NAMESPACE}}
-spec:
-  type: distribution
-  secretRef: {name: receiver-token}
-  resources:
-    - {apiVersion: image.toolkit.fluxcd.io/v1, kind: ImageRepository, name: "*", matchLabels: {}}`,
-    ],
+    extra: distributionReceiver(BENCH_NAMESPACE, RECEIVER_TOKEN),
   });
 
 /**

@@ -8,24 +8,10 @@ import { scratchDir } from '../../infra/peers/scratch-dir.ts';
 import { type ServeProcess, startServe } from '../../infra/peers/serve-process.ts';
 import { pushImage } from '../../infra/peers/skopeo.ts';
 import { hookPath } from '../../lib/adapters/webhooks/hook-path.ts';
+import { distributionReceiver } from '../helpers/distribution-event.ts';
 import { fleetManifests } from '../helpers/fleet-config.ts';
 
 const TOKEN = 'e2e-receiver-token';
-
-const receiverDocs = (ns: string) => [
-  `apiVersion: v1
-kind: Secret
-metadata: {name: receiver-token, namespace: ${ns}}
-stringData: {token: ${TOKEN}}`,
-  `apiVersion: notification.toolkit.fluxcd.io/v1
-kind: Receiver
-metadata: {name: registry, namespace: ${ns}}
-spec:
-  type: distribution
-  secretRef: {name: receiver-token}
-  resources:
-    - {apiVersion: image.toolkit.fluxcd.io/v1, kind: ImageRepository, name: "*", matchLabels: {}}`,
-];
 
 /** Polls the bare repo until `branch` has more than `count` commits. */
 const waitForCommits = async (
@@ -92,7 +78,7 @@ spec:
           { name: 'web', image: `${registry.host}/team/web`, policy: '>=1.0.0' },
           { name: 'api', image: `${registry.host}/team/api`, policy: '^1.0.0' },
         ],
-        extra: receiverDocs('apps'),
+        extra: distributionReceiver('apps', TOKEN),
       }),
     );
     serve = await startServe({ config: configDir, state: join(work.path, 'state'), port: servePort });
