@@ -1,5 +1,4 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { join } from 'node:path';
 
 /**
  * Which of `paths` (plain files under `base`) contain `token`: synchronous reads into one reused
@@ -25,12 +24,15 @@ export const screenFiles = async (
   let buffer = Buffer.allocUnsafe(screenFilesDefaults.bufferBytes);
   const containing = new Set<string>();
   const unscreened: string[] = [];
-  for (const [index, path] of paths.entries()) {
+  const flags = constants.O_RDONLY | constants.O_NOFOLLOW;
+  for (let index = 0; index < paths.length; index++) {
+    const path = paths[index] as string;
     if (index > 0 && index % screenFilesDefaults.yieldEvery === 0)
       await new Promise((resolve) => setImmediate(resolve));
     let fd: number;
     try {
-      fd = openSync(join(base, path), constants.O_RDONLY | constants.O_NOFOLLOW);
+      // Tree paths are relative with forward slashes; plain concatenation spares path.join per file.
+      fd = openSync(`${base}/${path}`, flags);
     } catch {
       unscreened.push(path);
       continue;
