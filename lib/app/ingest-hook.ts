@@ -117,7 +117,7 @@ export const ingestHook = async (deps: IngestDeps, input: IngestInput): Promise<
     // Now a crash in between leaves the delivery unremembered, and its retry is queued again — the
     // queue drops a message it still holds (same deduplication id), a finished one re-runs to no change.
     await queue.send(messages);
-    if (!(await state.rememberDelivery(event.deliveryId, clock.now()))) {
+    if (!(await state.rememberDelivery(event.deliveryId))) {
       // A concurrent delivery of the same id was remembered first: its work is queued; ours is dropped
       // by the queue (same deduplication id) or, if that run already ended, re-runs to no change.
       duplicates++;

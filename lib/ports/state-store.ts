@@ -85,8 +85,11 @@ export interface StateStore {
   list<K extends StateKind>(kind: K): Promise<Array<{ readonly key: string } & Versioned<StateRecords[K]>>>;
   /** True when `id` was recorded (and has not expired): a read only, nothing is recorded. */
   hasDelivery(id: string): Promise<boolean>;
-  /** Records a webhook delivery id; false when it was already recorded (a replay). */
-  rememberDelivery(id: string, at: Date): Promise<boolean>;
+  /**
+   * Records a webhook delivery id at the store's own clock; false when it was already recorded and has
+   * not expired (a replay). The store's clock alone decides both the record's time and its expiry.
+   */
+  rememberDelivery(id: string): Promise<boolean>;
   /** Undoes rememberDelivery when the work could not be queued, so the sender's retry is not mistaken for a replay. */
   forgetDelivery(id: string): Promise<void>;
 }

@@ -1,20 +1,49 @@
 import { describe, expect, it } from 'vitest';
+import type { Clock } from '../../lib/ports/clock.ts';
 import type { StateStore } from '../../lib/ports/state-store.ts';
 
-/** The behaviour every StateStore adapter must have; each adapter's test file runs it. */
+/** What the contract gives a store: its one clock (moved by the test) and its delivery retention. */
+export interface StateStoreSetup {
+  readonly clock: Clock;
+  readonly deliveryRetentionMs: number;
+}
+
+/** A clock the test moves by hand, starting at a date that is neither today nor fixed to the real clock. */
+const handClock = (startMs: number) => {
+  let nowMs = startMs;
+  return {
+    clock: { now: () => new Date(nowMs) } satisfies Clock,
+    advance: (ms: number) => {
+      nowMs += ms;
+    },
+  };
+};
+
+/**
+ * The behaviour every StateStore adapter must have; each adapter's test file runs it. The store is
+ * built with the contract's clock, so the suite passes at any real date: expiry is decided by the
+ * store's clock alone.
+ */
 export const describeStateStoreContract = (
   name: string,
-  setup: () => Promise<{ store: StateStore; teardown?: () => Promise<void> }>,
+  setup: (options: StateStoreSetup) => Promise<{ store: StateStore; teardown?: () => Promise<void> }>,
 ): void => {
   describe(`StateStore contract: ${name}`, () => {
-    const withStore = async (body: (store: StateStore) => Promise<void>) => {
-      const { store, teardown } = await setup();
+    const retentionMs = 60_000;
+    const withClockedStore = async (
+      startMs: number,
+      body: (store: StateStore, advance: (ms: number) => void) => Promise<void>,
+    ) => {
+      const { clock, advance } = handClock(startMs);
+      const { store, teardown } = await setup({ clock, deliveryRetentionMs: retentionMs });
       try {
-        await body(store);
+        await body(store, advance);
       } finally {
         await teardown?.();
       }
     };
+    const withStore = (body: (store: StateStore) => Promise<void>) =>
+      withClockedStore(Date.UTC(2031, 4, 6, 7, 8, 9), (store) => body(store));
 
     it('reads nothing for an unknown key', () =>
       withStore(async (store) => {
@@ -97,36 +126,49 @@ export const describeStateStoreContract = (
 
     it('remembers a delivery id once: a replay is reported as seen', () =>
       withStore(async (store) => {
-        const at = new Date('2026-11-21T10:00:00Z');
-        expect(await store.rememberDelivery('evt-1', at)).toBe(true);
-        expect(await store.rememberDelivery('evt-1', at)).toBe(false);
-        expect(await store.rememberDelivery('evt-2', at)).toBe(true);
+        expect(await store.rememberDelivery('evt-1')).toBe(true);
+        expect(await store.rememberDelivery('evt-1')).toBe(false);
+        expect(await store.rememberDelivery('evt-2')).toBe(true);
       }));
+
+    // The store's clock alone decides: a date long past (or far ahead of) the real one changes nothing.
+    for (const [label, startMs] of [
+      ['in the past', Date.UTC(2001, 0, 1)],
+      ['in the future', Date.UTC(2091, 0, 1)],
+    ] as const) {
+      it(`keeps a delivery id for the retention and then forgets it, by its own clock (${label})`, () =>
+        withClockedStore(startMs, async (store, advance) => {
+          expect(await store.rememberDelivery('evt-t')).toBe(true);
+          advance(retentionMs - 1_000);
+          expect(await store.hasDelivery('evt-t')).toBe(true);
+          expect(await store.rememberDelivery('evt-t')).toBe(false);
+          advance(retentionMs + 2_000);
+          expect(await store.hasDelivery('evt-t')).toBe(false);
+          expect(await store.rememberDelivery('evt-t')).toBe(true);
+          expect(await store.rememberDelivery('evt-t')).toBe(false);
+        }));
+    }
 
     it('tells whether a delivery id was remembered, without remembering it', () =>
       withStore(async (store) => {
         expect(await store.hasDelivery('evt-5')).toBe(false);
         expect(await store.hasDelivery('evt-5')).toBe(false);
-        expect(await store.rememberDelivery('evt-5', new Date())).toBe(true);
+        expect(await store.rememberDelivery('evt-5')).toBe(true);
         expect(await store.hasDelivery('evt-5')).toBe(true);
         expect(await store.hasDelivery('evt-6')).toBe(false);
       }));
 
     it('forgets a delivery on request, so a retry of work that could not be queued is accepted', () =>
       withStore(async (store) => {
-        const at = new Date();
-        expect(await store.rememberDelivery('evt-9', at)).toBe(true);
+        expect(await store.rememberDelivery('evt-9')).toBe(true);
         await store.forgetDelivery('evt-9');
-        expect(await store.rememberDelivery('evt-9', at)).toBe(true);
+        expect(await store.rememberDelivery('evt-9')).toBe(true);
         await store.forgetDelivery('never-seen');
       }));
 
     it('admits exactly one of many concurrent deliveries with the same id', () =>
       withStore(async (store) => {
-        const at = new Date();
-        const firsts = await Promise.all(
-          Array.from({ length: 10 }, () => store.rememberDelivery('same', at)),
-        );
+        const firsts = await Promise.all(Array.from({ length: 10 }, () => store.rememberDelivery('same')));
         expect(firsts.filter(Boolean)).toHaveLength(1);
       }));
   });

@@ -183,7 +183,7 @@ describe('webhook function (API Gateway HTTP API → SQS)', () => {
     const response = await h.wrap(webhook, 'http')(httpEvent(registryHook, distributionBody('evt-3')));
     expect(response).toMatchObject({ statusCode: 503, headers: { 'retry-after': '5' } });
     // The sender's retry is not mistaken for a replay.
-    expect(await h.state.rememberDelivery('distribution:evt-3', new Date())).toBe(true);
+    expect(await h.state.rememberDelivery('distribution:evt-3')).toBe(true);
   });
 
   it('maps an unexpected failure to a generic 500 that reveals nothing, logged and counted', async () => {

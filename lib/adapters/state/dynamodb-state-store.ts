@@ -7,6 +7,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../domain/errors.ts';
+import { type Clock, systemClock } from '../../ports/clock.ts';
 import type { StateKind, StateRecords, StateStore, Versioned } from '../../ports/state-store.ts';
 import { awsErrorFacts, translateAwsError } from '../aws/aws-error.ts';
 import { deliveryItemKey, stateItemKey, statePartition } from './dynamodb-state-table.ts';
@@ -28,8 +29,11 @@ export interface DynamoDbStateStoreOptions {
   /** Injected (tests, X-Ray, custom retry); a default client from the environment otherwise. */
   readonly client?: DynamoDBClient;
   readonly deliveryRetentionMs?: number;
-  /** Milliseconds since the epoch; drives `updatedAt` and the expiry check of delivery ids. */
-  readonly clock?: () => number;
+  /**
+   * The store's one clock: it stamps `updatedAt`, the time a delivery id was recorded, its expiry, and
+   * the check of that expiry. One clock for both ends means a test at any date sees the same answers.
+   */
+  readonly clock?: Clock;
 }
 
 interface StoredItem {
@@ -40,7 +44,8 @@ interface StoredItem {
 
 export const createDynamoDbStateStore = (options: DynamoDbStateStoreOptions): StateStore => {
   const { tableName, deliveryRetentionMs } = { ...dynamoDbStateStoreDefaults, ...options };
-  const clock = options.clock ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const nowMs = () => clock.now().getTime();
   // Optional fields of the records are simply absent; `removeUndefinedValues` keeps them so.
   const documents = DynamoDBDocumentClient.from(options.client ?? new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true },
@@ -89,7 +94,7 @@ export const createDynamoDbStateStore = (options: DynamoDbStateStoreOptions): St
             key,
             version,
             value,
-            updatedAt: new Date(clock()).toISOString(),
+            updatedAt: clock.now().toISOString(),
           },
           ...condition,
         }),
@@ -133,16 +138,17 @@ export const createDynamoDbStateStore = (options: DynamoDbStateStoreOptions): St
     return records.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
-  async function dynamoDbRememberDelivery(id: string, at: Date): Promise<boolean> {
-    const nowSeconds = Math.floor(clock() / 1000);
+  async function dynamoDbRememberDelivery(id: string): Promise<boolean> {
+    const at = nowMs();
+    const nowSeconds = Math.floor(at / 1000);
     try {
       await documents.send(
         new PutCommand({
           TableName: tableName,
           Item: {
             ...deliveryItemKey(id),
-            at: at.toISOString(),
-            expiresAt: Math.floor((at.getTime() + deliveryRetentionMs) / 1000),
+            at: new Date(at).toISOString(),
+            expiresAt: Math.floor((at + deliveryRetentionMs) / 1000),
           },
           // TTL deletes expired items lazily (within days), so an expired id counts as unseen:
           // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/howitworks-ttl.html
@@ -163,7 +169,7 @@ export const createDynamoDbStateStore = (options: DynamoDbStateStoreOptions): St
         new GetCommand({ TableName: tableName, Key: deliveryItemKey(id), ConsistentRead: true }),
       );
       // Expired but not yet deleted by TTL counts as unseen, as in dynamoDbRememberDelivery.
-      return Item !== undefined && !(Number(Item.expiresAt) < Math.floor(clock() / 1000));
+      return Item !== undefined && !(Number(Item.expiresAt) < Math.floor(nowMs() / 1000));
     } catch (error) {
       throw failure('GetItem', error, { deliveryId: id.slice(0, 200) });
     }

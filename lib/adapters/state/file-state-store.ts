@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConflictError, InternalError } from '../../domain/errors.ts';
+import { type Clock, systemClock } from '../../ports/clock.ts';
 import type { StateKind, StateRecords, StateStore, Versioned } from '../../ports/state-store.ts';
 import { syncDirectory, writeFileAtomic } from './atomic-file.ts';
 
@@ -23,6 +24,11 @@ export interface FileStateStoreOptions {
    * and `--dry-run` look at a state directory that a running `serve` may own.
    */
   readonly readOnly?: boolean;
+  /**
+   * The store's one clock: a delivery file's modification time is set from it when the id is recorded,
+   * and expiry is checked against it, so tests at any date see the same answers.
+   */
+  readonly clock?: Clock;
 }
 
 // Keys contain '/' and ':' (policy names, image names); hash the long ones to stay under NAME_MAX.
@@ -39,8 +45,9 @@ interface StoredRecord {
 
 export const createFileStateStore = (
   options: FileStateStoreOptions,
-): StateStore & { prune(now: Date): Promise<number> } => {
+): StateStore & { prune(): Promise<number> } => {
   const { dir, deliveryRetentionMs, readOnly } = { ...fileStateStoreDefaults, ...options };
+  const clock = options.clock ?? systemClock;
   const locks = new Map<string, Promise<unknown>>();
 
   const withLock = <T>(id: string, work: () => Promise<T>): Promise<T> => {
@@ -127,28 +134,56 @@ export const createFileStateStore = (
   const deliveryPath = async (id: string) =>
     join(await kindDir('deliveries'), createHash('sha256').update(id).digest('hex'));
 
-  // One empty file per delivery id, created exclusively: the filesystem decides who was first.
-  const fileStateStoreRememberDelivery = async (id: string) => {
-    if (readOnly) refuseWrite();
-    const path = await deliveryPath(id);
-    try {
-      const handle = await open(path, 'wx');
-      await handle.close();
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw error;
-    }
-    await syncDirectory(join(dir, 'deliveries'));
-    return true;
+  /** When the delivery file at `path` was recorded (its mtime, set from the clock), or undefined. */
+  const recordedAt = (path: string) =>
+    stat(path).then(
+      (info) => info.mtimeMs,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return undefined;
+        throw error;
+      },
+    );
+  const expired = (recordedMs: number) => clock.now().getTime() - recordedMs > deliveryRetentionMs;
+
+  const fileStateStoreHasDelivery = async (id: string) => {
+    const recorded = await recordedAt(await deliveryPath(id));
+    return recorded !== undefined && !expired(recorded);
   };
 
-  /** Forgets delivery ids older than the retention; returns how many were removed. */
-  const prune = async (now: Date) => {
+  // One empty file per delivery id, created exclusively: the filesystem decides who was first. Its
+  // mtime is the clock's time, so expiry needs no other record. An expired file is taken over under
+  // the id's lock (one process owns a state directory).
+  const fileStateStoreRememberDelivery = (id: string) =>
+    withLock(`deliveries/${id}`, async () => {
+      if (readOnly) refuseWrite();
+      const path = await deliveryPath(id);
+      const now = clock.now();
+      try {
+        const handle = await open(path, 'wx');
+        try {
+          await handle.utimes(now, now);
+        } finally {
+          await handle.close();
+        }
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const recorded = await recordedAt(path);
+        if (recorded !== undefined && !expired(recorded)) return false;
+        await writeFileAtomic(path, '');
+        await utimes(path, now, now);
+      }
+      await syncDirectory(join(dir, 'deliveries'));
+      return true;
+    });
+
+  /** Forgets delivery ids older than the retention, by the store's clock; returns how many were removed. */
+  const prune = async () => {
+    if (readOnly) return 0;
     const path = await kindDir('deliveries');
     let removed = 0;
     for (const name of await readdir(path)) {
-      const info = await stat(join(path, name)).catch(() => undefined);
-      if (info && now.getTime() - info.mtimeMs > deliveryRetentionMs) {
+      const recorded = await recordedAt(join(path, name)).catch(() => undefined);
+      if (recorded !== undefined && expired(recorded)) {
         await unlink(join(path, name)).catch(() => {});
         removed++;
       }
@@ -160,14 +195,7 @@ export const createFileStateStore = (
     read: fileStateStoreRead,
     write: fileStateStoreWrite,
     list: fileStateStoreList,
-    hasDelivery: async (id: string) =>
-      stat(await deliveryPath(id)).then(
-        () => true,
-        (error: NodeJS.ErrnoException) => {
-          if (error.code === 'ENOENT') return false;
-          throw error;
-        },
-      ),
+    hasDelivery: fileStateStoreHasDelivery,
     rememberDelivery: fileStateStoreRememberDelivery,
     forgetDelivery: async (id: string) => {
       await unlink(await deliveryPath(id)).catch(() => {});

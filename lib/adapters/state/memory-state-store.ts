@@ -1,10 +1,25 @@
 import { ConflictError } from '../../domain/errors.ts';
+import { type Clock, systemClock } from '../../ports/clock.ts';
 import type { StateKind, StateRecords, StateStore, Versioned } from '../../ports/state-store.ts';
 
+export interface MemoryStateStoreOptions {
+  /** Delivery ids expire after this, as in the durable stores. */
+  readonly deliveryRetentionMs?: number;
+  /** The store's one clock: it records delivery ids and checks their expiry. */
+  readonly clock?: Clock;
+}
+
 /** A StateStore in memory: for tests and for `--dry-run`, where nothing may be written. */
-export const createMemoryStateStore = (): StateStore => {
+export const createMemoryStateStore = (options: MemoryStateStoreOptions = {}): StateStore => {
+  const retentionMs = options.deliveryRetentionMs ?? 7 * 24 * 3600 * 1000;
+  const clock = options.clock ?? systemClock;
   const records = new Map<string, Versioned<unknown>>();
-  const deliveries = new Set<string>();
+  /** Delivery id → when it was recorded (ms, by the clock). */
+  const deliveries = new Map<string, number>();
+  const seen = (deliveryId: string) => {
+    const at = deliveries.get(deliveryId);
+    return at !== undefined && clock.now().getTime() - at <= retentionMs;
+  };
   const id = (kind: StateKind, key: string) => `${kind}\u0000${key}`;
 
   return {
@@ -36,11 +51,11 @@ export const createMemoryStateStore = (): StateStore => {
         .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     },
     async hasDelivery(deliveryId: string) {
-      return deliveries.has(deliveryId);
+      return seen(deliveryId);
     },
     async rememberDelivery(deliveryId: string) {
-      if (deliveries.has(deliveryId)) return false;
-      deliveries.add(deliveryId);
+      if (seen(deliveryId)) return false;
+      deliveries.set(deliveryId, clock.now().getTime());
       return true;
     },
     async forgetDelivery(deliveryId: string) {

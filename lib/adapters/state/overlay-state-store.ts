@@ -1,13 +1,18 @@
 import { ConflictError } from '../../domain/errors.ts';
 import type { StateKind, StateRecords, StateStore, Versioned } from '../../ports/state-store.ts';
+import { createMemoryStateStore, type MemoryStateStoreOptions } from './memory-state-store.ts';
 
 /**
  * Reads fall through to `base` until a key is written; writes stay in memory. `--dry-run` and
  * `plan` run the real use cases on it: they see the recorded state and change none of it.
  */
-export const createOverlayStateStore = (base: StateStore): StateStore => {
+export const createOverlayStateStore = (
+  base: StateStore,
+  options: MemoryStateStoreOptions = {},
+): StateStore => {
   const written = new Map<string, { kind: StateKind; key: string; record: Versioned<unknown> }>();
-  const deliveries = new Set<string>();
+  // Delivery ids recorded here never reach the base; their expiry follows the same rule as everywhere.
+  const deliveries = createMemoryStateStore(options);
   // Writes are serialised: the version check reads the base asynchronously.
   let writes: Promise<unknown> = Promise.resolve();
   const id = (kind: StateKind, key: string) => `${kind}\u0000${key}`;
@@ -57,16 +62,8 @@ export const createOverlayStateStore = (base: StateStore): StateStore => {
       }
       return [...merged.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     },
-    async hasDelivery(deliveryId) {
-      return deliveries.has(deliveryId);
-    },
-    async rememberDelivery(deliveryId) {
-      if (deliveries.has(deliveryId)) return false;
-      deliveries.add(deliveryId);
-      return true;
-    },
-    async forgetDelivery(deliveryId) {
-      deliveries.delete(deliveryId);
-    },
+    hasDelivery: deliveries.hasDelivery,
+    rememberDelivery: deliveries.rememberDelivery,
+    forgetDelivery: deliveries.forgetDelivery,
   };
 };

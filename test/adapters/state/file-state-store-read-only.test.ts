@@ -32,7 +32,7 @@ describe('file state store, read-only (plan, status, --dry-run)', () => {
     expect(await reader.read('automation', 'apps/fleet')).toBeUndefined();
     expect(await reader.list('repository')).toEqual([]);
     await expect(reader.write('policy', 'apps/web', {}, 0)).rejects.toThrow(/read-only/);
-    await expect(reader.rememberDelivery('d1', new Date())).rejects.toThrow(/read-only/);
+    await expect(reader.rememberDelivery('d1')).rejects.toThrow(/read-only/);
     expect(await readdir(dir.path)).not.toContain('b');
   });
 });

@@ -1,13 +1,13 @@
-import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scratchDir } from '../../../infra/peers/scratch-dir.ts';
 import { createFileStateStore } from '../../../lib/adapters/state/file-state-store.ts';
 import { describeStateStoreContract } from '../../contract/state-store.contract.ts';
 
-describeStateStoreContract('file', async () => {
+describeStateStoreContract('file', async (options) => {
   const dir = await scratchDir('ia-state-');
-  return { store: createFileStateStore({ dir: dir.path }), teardown: dir.remove };
+  return { store: createFileStateStore({ dir: dir.path, ...options }), teardown: dir.remove };
 });
 
 describe('file state store', () => {
@@ -24,8 +24,8 @@ describe('file state store', () => {
         value: { latestRef: { name: 'a', tag: '1' } },
         version: 1,
       });
-      expect(await createFileStateStore({ dir: dir.path }).rememberDelivery('d', new Date())).toBe(true);
-      expect(await createFileStateStore({ dir: dir.path }).rememberDelivery('d', new Date())).toBe(false);
+      expect(await createFileStateStore({ dir: dir.path }).rememberDelivery('d')).toBe(true);
+      expect(await createFileStateStore({ dir: dir.path }).rememberDelivery('d')).toBe(false);
     } finally {
       await dir.remove();
     }
@@ -61,21 +61,24 @@ describe('file state store', () => {
     }
   });
 
-  it('prunes delivery ids older than the retention, so a very old id counts as new again', async () => {
+  it('prunes delivery ids older than the retention by its own clock, so a very old id counts as new again', async () => {
     const dir = await scratchDir('ia-state-');
     try {
-      const store = createFileStateStore({ dir: dir.path, deliveryRetentionMs: 60_000 });
-      await store.rememberDelivery('old', new Date());
-      await store.rememberDelivery('fresh', new Date());
-      const now = new Date();
-      expect(await store.prune(now)).toBe(0);
-      // Age both records past the retention: both are forgotten, so 'old' is new again.
-      for (const name of await readdir(join(dir.path, 'deliveries'))) {
-        await utimes(join(dir.path, 'deliveries', name), new Date(0), new Date(0));
-      }
-      expect(await store.prune(now)).toBe(2);
-      expect(await store.rememberDelivery('old', now)).toBe(true);
-      expect(await store.rememberDelivery('fresh', now)).toBe(true);
+      let nowMs = Date.UTC(2040, 1, 2);
+      const store = createFileStateStore({
+        dir: dir.path,
+        deliveryRetentionMs: 60_000,
+        clock: { now: () => new Date(nowMs) },
+      });
+      await store.rememberDelivery('old');
+      nowMs += 30_000;
+      await store.rememberDelivery('fresh');
+      expect(await store.prune()).toBe(0);
+      nowMs += 45_000;
+      expect(await store.prune()).toBe(1);
+      expect(await readdir(join(dir.path, 'deliveries'))).toHaveLength(1);
+      expect(await store.rememberDelivery('old')).toBe(true);
+      expect(await store.rememberDelivery('fresh')).toBe(false);
     } finally {
       await dir.remove();
     }

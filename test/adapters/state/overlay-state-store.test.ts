@@ -3,8 +3,8 @@ import { createMemoryStateStore } from '../../../lib/adapters/state/memory-state
 import { createOverlayStateStore } from '../../../lib/adapters/state/overlay-state-store.ts';
 import { describeStateStoreContract } from '../../contract/state-store.contract.ts';
 
-describeStateStoreContract('overlay on an empty base', async () => ({
-  store: createOverlayStateStore(createMemoryStateStore()),
+describeStateStoreContract('overlay on an empty base', async (options) => ({
+  store: createOverlayStateStore(createMemoryStateStore(), options),
 }));
 
 describe('overlay state store', () => {
