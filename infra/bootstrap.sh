@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the demo, the tests and the benchmarks need on a fresh machine, and nothing that is
 # already there: Debian packages for the real peers (an OCI registry, skopeo, git, gpg, htpasswd, curl,
-# GNU time) and the npm dependencies (which bring Node 22).
+# GNU time, faketime) and the npm dependencies (which bring Node 22).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +15,8 @@ command -v openssl >/dev/null || need+=(openssl)
 command -v curl >/dev/null || need+=(curl)
 # GNU time, for peak RSS in the benchmarks (`/usr/bin/time -f '%e %M'`); bash's `time` keyword has no %M.
 [ -x /usr/bin/time ] || need+=(time)
+# faketime, for `npm run test:later`: the whole suite with the system clock a year ahead.
+command -v faketime >/dev/null || need+=(faketime)
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"

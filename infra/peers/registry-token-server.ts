@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { goPeerClockOffsetMs, realClockEnv } from './go-peer-clock.ts';
 
 /**
  * A tiny token service for distribution's `auth.token` mode, per the distribution token spec
@@ -81,27 +82,34 @@ export const startTokenServer = async (options: StartTokenServerOptions): Promis
   const lifetime = options.lifetimeSeconds ?? 300;
   const keyPath = join(options.dir, 'token.key');
   const certificatePath = join(options.dir, 'token.crt');
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    keyPath,
-    '-out',
-    certificatePath,
-    '-days',
-    '30',
-    '-subj',
-    '/CN=image-automation-test-token-issuer',
-  ]);
+  // The registry (Go) checks the certificate's validity and the token's times on the real clock,
+  // also when `npm run test:later` moves ours: issue both on the registry's clock.
+  const registryClockOffsetMs = await goPeerClockOffsetMs();
+  await run(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyPath,
+      '-out',
+      certificatePath,
+      '-days',
+      '30',
+      '-subj',
+      '/CN=image-automation-test-token-issuer',
+    ],
+    { env: realClockEnv() },
+  );
   const privateKey = createPrivateKey(await readFile(keyPath));
   const x5c = new X509Certificate(await readFile(certificatePath)).raw.toString('base64');
   const requests: { method: string; url: string; status: number }[] = [];
 
   const issue = (subject: string, scopes: string[]): string => {
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor((Date.now() + registryClockOffsetMs) / 1000);
     const access = subject === '' ? [] : scopes.flatMap((s) => parseScope(s) ?? []);
     const header = base64url(JSON.stringify({ typ: 'JWT', alg: 'RS256', x5c: [x5c] }));
     const claims = base64url(
@@ -130,7 +138,7 @@ export const startTokenServer = async (options: StartTokenServerOptions): Promis
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<number> => {
     const url = new URL(request.url ?? '/', 'http://token');
     if (url.pathname !== '/token') return answer(response, 404, {});
-    const issuedAt = new Date().toISOString();
+    const issuedAt = new Date(Date.now() + registryClockOffsetMs).toISOString();
     if (request.method === 'POST') {
       const form = new URLSearchParams(await readBody(request));
       const grant = form.get('grant_type');
