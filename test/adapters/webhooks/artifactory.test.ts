@@ -12,7 +12,20 @@ const hmac = (algorithm: string, key = tokenOf('artifactory')) =>
   createHmac(algorithm, key).update(fixture('artifactory', 'push.json')).digest('hex');
 const signed = (value: string) => ({ ...DELIVERY, 'x-jfrog-event-auth': value });
 
+/** The event data without the envelope, as JFrog's documentation shows it: no host. */
+const bare = (() => {
+  const { data } = JSON.parse(new TextDecoder().decode(fixture('artifactory', 'push.json')));
+  return JSON.stringify(data);
+})();
+
 const cases: Case[] = [
+  {
+    name: 'the event data without its envelope is a push matched by path among the resources',
+    body: bare,
+    headers: DELIVERY,
+    status: 202,
+    queued: [web],
+  },
   {
     name: 'a docker push (plain secret) queues the repository-path spelling',
     headers: DELIVERY,

@@ -7,16 +7,18 @@ import { MANIFEST_MEDIA_TYPES } from '../manifest-media-types.ts';
 import { hookEvents, noEvents, receiverKey } from '../parsed-hook.ts';
 import { defineReceiver } from '../webhook-request.ts';
 
-const PUSH_ACTIONS = new Set(['push', 'chart_push']);
-
 /**
  * Azure Container Registry webhooks (Flux `acr`).
  * https://learn.microsoft.com/azure/container-registry/container-registry-webhook-reference
  *
  * ACR cannot sign, but sends the custom headers configured on the webhook: we require
- * `Authorization: Bearer <token>` (Flux checks nothing for `acr`). Only `push` and `chart_push`
- * count; `ping`, deletes and quarantine events are accepted and ignored, as are digest-only
- * pushes (empty `target.tag`). The host is `request.host`.
+ * `Authorization: Bearer <token>` (Flux checks nothing for `acr`). Only `push` counts; `ping`,
+ * deletes and quarantine events are accepted and ignored, as are digest-only pushes (empty
+ * `target.tag`). The host is `request.host`. `chart_push` (and `chart_delete`) report a chart of
+ * ACR's retired legacy Helm repository (`az acr helm push`): the documented example has no
+ * `request` (no host) and names a `.tgz` in the Helm repository `repo`, not an OCI image an
+ * ImageRepository could list, so it is accepted and ignored. A chart pushed as an OCI artifact
+ * (`helm push oci://…`) is a manifest push, `push` like any image.
  */
 export const acrReceiver = defineReceiver({
   type: 'acr',
@@ -26,7 +28,7 @@ export const acrReceiver = defineReceiver({
     const body = parseJsonBody(request.rawBody, 'acr');
     if (!isRecord(body)) throw new InvalidInputError('acr payload is not an object');
     const action = stringField(body.action);
-    if (!action || !PUSH_ACTIONS.has(action)) return noEvents();
+    if (action !== 'push') return noEvents();
     const target = isRecord(body.target) ? body.target : undefined;
     const repository = stringField(target?.repository);
     const registry = isRecord(body.request) ? hostOf(stringField(body.request.host)) : undefined;
@@ -36,7 +38,7 @@ export const acrReceiver = defineReceiver({
     const tag = stringField(target.tag);
     const mediaType = stringField(target.mediaType);
     // Image pushes name their manifest type; anything else (blobs, unknown artefacts) is noise.
-    const image = action === 'chart_push' || !mediaType || MANIFEST_MEDIA_TYPES.has(mediaType);
+    const image = !mediaType || MANIFEST_MEDIA_TYPES.has(mediaType);
     if (!image || !isReleaseTag(tag)) return noEvents();
     const key = receiverKey(receiver);
     const id = stringField(body.id);

@@ -21,7 +21,10 @@ import { defineReceiver, type WebhookRequest } from '../webhook-request.ts';
  * `jpd_origin` (needs a Custom Base URL on self-hosted instances) gives the host. Artifactory
  * serves a repository as `<host>/<repo_key>/<image>` (repository path) or `<repo_key>.<host>/<image>`
  * (subdomain); both spellings are offered with one delivery id, so at most one is queued. The
- * event names the local repository, not a virtual one in front of it.
+ * event names the local repository, not a virtual one in front of it. The event data alone, as
+ * JFrog's documentation shows it ("Docker Tag was Pushed"), is read as a docker push: it has no
+ * `jpd_origin`, so, like an event from an instance without a Custom Base URL, it names no host
+ * and is matched by path among the Receiver's resources.
  */
 export const artifactoryReceiver = defineReceiver({
   type: 'artifactory',
@@ -36,8 +39,10 @@ export const artifactoryReceiver = defineReceiver({
   parse: (request, receiver) => {
     const body = parseJsonBody(request.rawBody, 'artifactory');
     if (!isRecord(body)) throw new InvalidInputError('artifactory payload is not an object');
-    if (body.domain !== 'docker' || body.event_type !== 'pushed') return noEvents();
-    const data = body.data;
+    // JFrog's documentation shows the event data alone, without the `domain`/`data` envelope.
+    const bare = body.domain === undefined && body.data === undefined && body.image_name !== undefined;
+    if ((!bare && body.domain !== 'docker') || body.event_type !== 'pushed') return noEvents();
+    const data = bare ? body : body.data;
     if (!isRecord(data)) throw new InvalidInputError('artifactory docker event has no "data"');
     const repoKey = stringField(data.repo_key);
     const image = stringField(data.image_name);
