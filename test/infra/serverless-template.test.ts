@@ -151,6 +151,7 @@ describe('IAM: least privilege per function', () => {
     const secrets = ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:image-automation/*'];
     expect(grants('WebhookRole')).toEqual({
       ...logs('Webhook'),
+      'dynamodb:GetItem': ['arn:StateTable'],
       'dynamodb:PutItem': ['arn:StateTable'],
       'dynamodb:DeleteItem': ['arn:StateTable'],
       'sqs:SendMessage': ['arn:WorkQueue'],
@@ -158,6 +159,7 @@ describe('IAM: least privilege per function', () => {
     });
     expect(grants('EcrEventRole')).toEqual({
       ...logs('EcrEvent'),
+      'dynamodb:GetItem': ['arn:StateTable'],
       'dynamodb:PutItem': ['arn:StateTable'],
       'dynamodb:DeleteItem': ['arn:StateTable'],
       'sqs:SendMessage': ['arn:WorkQueue'],
