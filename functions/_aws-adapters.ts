@@ -30,6 +30,7 @@ export interface AwsAdapterChoice {
   readonly registry?: AdapterLoader<RegistryClient>;
   readonly git?: AdapterLoader<GitClient>;
   readonly secrets?: AdapterLoader<SecretSource>;
+  readonly receiverSecrets?: AdapterLoader<SecretSource>;
 }
 
 const stateMethods = {
@@ -43,14 +44,33 @@ const stateMethods = {
 const registryMethods = { listTags: true, resolveDigest: true } as const;
 const gitMethods = { checkout: true, remoteHead: true } as const;
 
-export const dynamoDbState: AdapterLoader<StateStore> = (env) =>
-  lazyPort<StateStore>(
-    async () =>
-      (await import('../lib/adapters/state/dynamodb-state-store.ts')).createDynamoDbStateStore({
-        tableName: env.stateTable,
-      }),
-    stateMethods,
-  );
+const stateTable = async (env: LambdaEnv) =>
+  (await import('../lib/adapters/state/dynamodb-table-client.ts')).openStateTable({
+    tableName: env.stateTable,
+  });
+
+/**
+ * Delivery ids only (webhook, ecrEvent: ingestion remembers and checks deliveries, nothing else); the
+ * status methods fail as unavailable. The role allows these items only (`dynamodb:LeadingKeys`).
+ */
+export const dynamoDbDeliveries: AdapterLoader<StateStore> = (env) =>
+  lazyPort<StateStore>(async () => {
+    const { createDynamoDbDeliveryLog } = await import('../lib/adapters/state/dynamodb-delivery-log.ts');
+    return {
+      ...unavailable<StateStore>('status store', stateMethods),
+      ...createDynamoDbDeliveryLog(await stateTable(env)),
+    };
+  }, stateMethods);
+
+/** Status records only (worker: read and write, never list, never a delivery id). */
+export const dynamoDbStatus: AdapterLoader<StateStore> = (env) =>
+  lazyPort<StateStore>(async () => {
+    const { createDynamoDbStatusRecords } = await import('../lib/adapters/state/dynamodb-status-records.ts');
+    return {
+      ...unavailable<StateStore>('delivery log', stateMethods),
+      ...createDynamoDbStatusRecords(await stateTable(env)),
+    };
+  }, stateMethods);
 
 export const sqsQueue: AdapterLoader<Queue> = (env) =>
   lazyPort<Queue>(
@@ -84,6 +104,7 @@ export const isomorphicGitInMemory: AdapterLoader<GitClient> = (env) =>
     gitMethods,
   );
 
+/** Every secret but Receiver tokens: `<secretPrefix><namespace>/<name>` (worker: Git, registries, signing, forges). */
 export const secretsManager: AdapterLoader<SecretSource> = (env) =>
   lazyPort<SecretSource>(
     async () =>
@@ -91,6 +112,22 @@ export const secretsManager: AdapterLoader<SecretSource> = (env) =>
         await import('../lib/adapters/secrets/secrets-manager-secret-source.ts')
       ).createSecretsManagerSecretSource({
         prefix: env.secretPrefix,
+        ttlMs: env.secretTtlMs,
+      }),
+    { getSecret: true },
+  );
+
+/**
+ * Receiver tokens only: `<receiverSecretPrefix><namespace>/<name>`, a prefix of their own, so the
+ * internet-facing webhook's role reads these secrets and no Git credential or signing key.
+ */
+export const receiverSecretsManager: AdapterLoader<SecretSource> = (env) =>
+  lazyPort<SecretSource>(
+    async () =>
+      (
+        await import('../lib/adapters/secrets/secrets-manager-secret-source.ts')
+      ).createSecretsManagerSecretSource({
+        prefix: env.receiverSecretPrefix,
         ttlMs: env.secretTtlMs,
       }),
     { getSecret: true },
@@ -121,6 +158,8 @@ export const awsAdapters = (env: LambdaEnv, choice: AwsAdapterChoice): LambdaAda
   registry: choice.registry?.(env) ?? unavailable<RegistryClient>('registry', registryMethods),
   git: choice.git?.(env) ?? unavailable<GitClient>('Git', gitMethods),
   secrets: choice.secrets?.(env) ?? unavailable<SecretSource>('secret source', { getSecret: true }),
+  receiverSecrets:
+    choice.receiverSecrets?.(env) ?? unavailable<SecretSource>('Receiver secret source', { getSecret: true }),
   readManifestFiles: manifestReader(env),
   clock: systemClock,
   powertoolsLogger: new PowertoolsLogger({ serviceName: env.serviceName, logLevel: env.logLevel }),

@@ -14,6 +14,7 @@ import { InvalidConfigError } from '../lib/domain/errors.ts';
 export const lambdaEnvDefaults = Object.freeze({
   configRefreshSeconds: 15,
   secretPrefix: 'image-automation/',
+  receiverSecretPrefix: 'image-automation-receivers/',
   secretTtlSeconds: 300,
   gitTimeoutSeconds: 45,
   logLevel: 'info' as LambdaLogLevel,
@@ -33,6 +34,8 @@ export interface LambdaEnv {
   readonly stateTable: string;
   readonly queueUrl: string;
   readonly secretPrefix: string;
+  /** Receiver tokens' own prefix: disjoint from `secretPrefix`, so IAM can give the webhook only these. */
+  readonly receiverSecretPrefix: string;
   readonly secretTtlMs: number;
   readonly gitTimeoutMs: number;
   readonly logLevel: LambdaLogLevel;
@@ -89,10 +92,23 @@ export const loadLambdaEnv = (env: Env = process.env): LambdaEnv => {
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`IMAGE_AUTOMATION_LOG_LEVEL must be debug, info, warn or error, not "${logLevel}"`);
   }
-  const secretPrefix = env.IMAGE_AUTOMATION_SECRET_PREFIX ?? lambdaEnvDefaults.secretPrefix;
-  if (!SECRET_PREFIX.test(secretPrefix)) {
+  const prefix = (name: string, fallback: string): string => {
+    const value = env[name] ?? fallback;
+    if (!SECRET_PREFIX.test(value)) {
+      problems.push(`${name} may hold letters, digits and /_+=.@- only, not "${value}"`);
+    }
+    return value;
+  };
+  const secretPrefix = prefix('IMAGE_AUTOMATION_SECRET_PREFIX', lambdaEnvDefaults.secretPrefix);
+  const receiverSecretPrefix = prefix(
+    'IMAGE_AUTOMATION_RECEIVER_SECRET_PREFIX',
+    lambdaEnvDefaults.receiverSecretPrefix,
+  );
+  // `<prefix>*` is what each role may read: one prefix inside the other would let the webhook read
+  // every secret, or the worker every Receiver token.
+  if (secretPrefix.startsWith(receiverSecretPrefix) || receiverSecretPrefix.startsWith(secretPrefix)) {
     problems.push(
-      `IMAGE_AUTOMATION_SECRET_PREFIX may hold letters, digits and /_+=.@- only, not "${secretPrefix}"`,
+      `IMAGE_AUTOMATION_RECEIVER_SECRET_PREFIX ("${receiverSecretPrefix}") and IMAGE_AUTOMATION_SECRET_PREFIX ("${secretPrefix}") must not be prefixes of each other`,
     );
   }
 
@@ -104,6 +120,7 @@ export const loadLambdaEnv = (env: Env = process.env): LambdaEnv => {
     ),
     queueUrl: required('IMAGE_AUTOMATION_QUEUE_URL', 'the URL of the SQS FIFO work queue'),
     secretPrefix,
+    receiverSecretPrefix,
     secretTtlMs:
       seconds('IMAGE_AUTOMATION_SECRET_TTL_SECONDS', lambdaEnvDefaults.secretTtlSeconds, 0, 86_400) * 1000,
     gitTimeoutMs:

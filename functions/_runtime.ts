@@ -45,7 +45,10 @@ export interface LambdaAdapters {
   readonly queue: Queue;
   readonly registry: RegistryClient;
   readonly git: GitClient;
+  /** Every secret but Receiver tokens (Secrets Manager `<secretPrefix>`). */
   readonly secrets: SecretSource;
+  /** Receiver tokens only (Secrets Manager `<receiverSecretPrefix>`): all the webhook may read. */
+  readonly receiverSecrets: SecretSource;
   readonly readManifestFiles: ReadManifestFiles;
   readonly clock: Clock;
   readonly powertoolsLogger: PowertoolsLogger;
@@ -89,7 +92,7 @@ export const createLambdaRuntime = (env: LambdaEnv, adapters: LambdaAdapters): L
       // Secret documents are for local mode; here a secretRef reads Secrets Manager only.
       logger.warn('Secret documents in the configuration are ignored on Lambda', {
         documents: config.secrets.map((s) => `${s.metadata.namespace}/${s.metadata.name}`),
-        readFrom: `Secrets Manager ${env.secretPrefix}<namespace>/<name>`,
+        readFrom: `Secrets Manager ${env.secretPrefix}<namespace>/<name>, Receivers' ${env.receiverSecretPrefix}<namespace>/<name>`,
       });
     },
   });
@@ -131,7 +134,11 @@ export const createLambdaRuntime = (env: LambdaEnv, adapters: LambdaAdapters): L
     const now = clock.now().getTime();
     // Re-resolved with the secrets' TTL, so a rotated receiver token takes effect without a deploy.
     if (!receivers || receivers.config !== config || now - receivers.at >= env.secretTtlMs) {
-      receivers = { config, at: now, map: await configureReceivers(config, secrets, logger) };
+      receivers = {
+        config,
+        at: now,
+        map: await configureReceivers(config, adapters.receiverSecrets, logger),
+      };
     }
     return receivers.map;
   }

@@ -1,7 +1,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { parseEcrImageAction } from '../lib/adapters/webhooks/ecr-image-action.ts';
 import type { IngestOutcome } from '../lib/app/ingest-hook.ts';
-import { dynamoDbState, sqsQueue } from './_aws-adapters.ts';
+import { type AwsAdapterChoice, dynamoDbDeliveries, sqsQueue } from './_aws-adapters.ts';
 import { type FunctionCore, withStandardMiddleware } from './_middleware.ts';
 
 /**
@@ -24,7 +24,7 @@ export const ecrEvent: FunctionCore<EventBridgeEvent<string, unknown>, EcrEventR
   return runtime.ingest({ events: [push], repositories: [] });
 };
 
-export const handler = withStandardMiddleware(ecrEvent, {
-  kind: 'event',
-  adapters: { state: dynamoDbState, queue: sqsQueue },
-});
+/** Delivery ids and the queue. */
+export const adapters: AwsAdapterChoice = { state: dynamoDbDeliveries, queue: sqsQueue };
+
+export const handler = withStandardMiddleware(ecrEvent, { kind: 'event', adapters });

@@ -1,5 +1,5 @@
 import type { ScheduledEvent } from 'aws-lambda';
-import { sqsQueue } from './_aws-adapters.ts';
+import { type AwsAdapterChoice, sqsQueue } from './_aws-adapters.ts';
 import { type FunctionCore, withStandardMiddleware } from './_middleware.ts';
 
 /**
@@ -16,4 +16,7 @@ export const sweepAll: FunctionCore<ScheduledEvent, SweepResult> = async (_event
   queued: (await runtime.sweep()).length,
 });
 
-export const handler = withStandardMiddleware(sweepAll, { kind: 'event', adapters: { queue: sqsQueue } });
+/** The queue only. */
+export const adapters: AwsAdapterChoice = { queue: sqsQueue };
+
+export const handler = withStandardMiddleware(sweepAll, { kind: 'event', adapters });

@@ -1,7 +1,12 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { decodeHttpApiRequest, encodeHttpApiResponse } from '../lib/adapters/aws/http-api-event.ts';
 import { handleWebhook } from '../lib/adapters/webhooks/handle-webhook.ts';
-import { dynamoDbState, secretsManager, sqsQueue } from './_aws-adapters.ts';
+import {
+  type AwsAdapterChoice,
+  dynamoDbDeliveries,
+  receiverSecretsManager,
+  sqsQueue,
+} from './_aws-adapters.ts';
 import { type FunctionCore, withStandardMiddleware } from './_middleware.ts';
 
 /**
@@ -18,7 +23,11 @@ export const webhook: FunctionCore<APIGatewayProxyEventV2, APIGatewayProxyStruct
   return encodeHttpApiResponse(response);
 };
 
-export const handler = withStandardMiddleware(webhook, {
-  kind: 'http',
-  adapters: { state: dynamoDbState, queue: sqsQueue, secrets: secretsManager },
-});
+/** Delivery ids, the queue and Receiver tokens: nothing else (its role, infra/iam.yml, allows no more). */
+export const adapters: AwsAdapterChoice = {
+  state: dynamoDbDeliveries,
+  queue: sqsQueue,
+  receiverSecrets: receiverSecretsManager,
+};
+
+export const handler = withStandardMiddleware(webhook, { kind: 'http', adapters });

@@ -1,7 +1,8 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { settleSqsBatch } from '../lib/adapters/queue/sqs-batch.ts';
 import {
-  dynamoDbState,
+  type AwsAdapterChoice,
+  dynamoDbStatus,
   isomorphicGitInMemory,
   ociAndEcrRegistries,
   secretsManager,
@@ -26,12 +27,12 @@ export const worker: FunctionCore<SQSEvent, SQSBatchResponse> = async (event, ru
   });
 };
 
-export const handler = withStandardMiddleware(worker, {
-  kind: 'sqs',
-  adapters: {
-    state: dynamoDbState,
-    registry: ociAndEcrRegistries,
-    git: isomorphicGitInMemory,
-    secrets: secretsManager,
-  },
-});
+/** Status records, registries (OCI and ECR), Git and every secret but Receiver tokens. */
+export const adapters: AwsAdapterChoice = {
+  state: dynamoDbStatus,
+  registry: ociAndEcrRegistries,
+  git: isomorphicGitInMemory,
+  secrets: secretsManager,
+};
+
+export const handler = withStandardMiddleware(worker, { kind: 'sqs', adapters });

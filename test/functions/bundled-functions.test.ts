@@ -43,7 +43,10 @@ beforeAll(async () => {
     startGitServer(),
     startDynalite(),
     startLocalSqs(),
-    startFakeSecretsManager({ 'image-automation/apps/receiver-token': JSON.stringify({ token: TOKEN }) }),
+    // Receiver tokens live under their own prefix, the only secrets the webhook's role may read.
+    startFakeSecretsManager({
+      'image-automation-receivers/apps/receiver-token': JSON.stringify({ token: TOKEN }),
+    }),
     scratchDir('ia-bundled-'),
   ]);
   handlers = {
@@ -230,7 +233,8 @@ describe('bundled functions (the code inside the zips)', () => {
       reason: 'event',
       deliveryIds: ['distribution:bundled-evt-1'],
     });
-    expect(secretsManager.requested).toContain('image-automation/apps/receiver-token');
+    expect(secretsManager.requested).toContain('image-automation-receivers/apps/receiver-token');
+    expect(secretsManager.requested).not.toContain('image-automation/apps/receiver-token');
     expect(lines.find((l) => l.message === 'event queued')).toMatchObject({
       correlation_id: 'bundled-request-1',
     });

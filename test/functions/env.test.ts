@@ -16,6 +16,7 @@ describe('loadLambdaEnv', () => {
       stateTable: 'image-automation-prod-state',
       queueUrl: required.IMAGE_AUTOMATION_QUEUE_URL,
       secretPrefix: lambdaEnvDefaults.secretPrefix,
+      receiverSecretPrefix: 'image-automation-receivers/',
       secretTtlMs: 300_000,
       gitTimeoutMs: 45_000,
       logLevel: 'info',
@@ -55,5 +56,24 @@ describe('loadLambdaEnv', () => {
       ].join('\n'),
     );
     expect(attempt).toThrowError(expect.objectContaining({ code: 'InvalidConfig' }));
+  });
+
+  it('refuses secret prefixes that IAM could not tell apart (one inside the other)', () => {
+    for (const [secrets, receivers] of [
+      ['image-automation/', 'image-automation/receivers/'],
+      ['', 'image-automation-receivers/'],
+      ['shared/', 'shared/'],
+    ] as const) {
+      expect(() =>
+        loadLambdaEnv({
+          ...required,
+          IMAGE_AUTOMATION_SECRET_PREFIX: secrets,
+          IMAGE_AUTOMATION_RECEIVER_SECRET_PREFIX: receivers,
+        }),
+      ).toThrow(/IMAGE_AUTOMATION_RECEIVER_SECRET_PREFIX .* must not be prefixes of each other/);
+    }
+    expect(
+      loadLambdaEnv({ ...required, IMAGE_AUTOMATION_RECEIVER_SECRET_PREFIX: 'hooks/' }).receiverSecretPrefix,
+    ).toBe('hooks/');
   });
 });

@@ -115,6 +115,8 @@ export const createHarness = (options: HarnessOptions): Harness => {
     registry: options.registry ?? noRegistry,
     git: options.git ?? noGit,
     secrets,
+    // The same map: which Secrets Manager prefix a Receiver's token lives under is the AWS adapters' concern.
+    receiverSecrets: secrets,
     readManifestFiles: async () => ({
       files: [{ path: 'fleet.yaml', text: options.config }],
       errors: [],

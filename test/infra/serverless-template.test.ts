@@ -52,6 +52,7 @@ describe('serverless package (osls + serverless-esbuild, offline)', () => {
         IMAGE_AUTOMATION_STATE_TABLE: 'ref:StateTable',
         IMAGE_AUTOMATION_QUEUE_URL: 'ref:WorkQueue',
         IMAGE_AUTOMATION_SECRET_PREFIX: 'image-automation/',
+        IMAGE_AUTOMATION_RECEIVER_SECRET_PREFIX: 'image-automation-receivers/',
       });
       expect(() => loadLambdaEnv({ ...variables.Variables, LAMBDA_TASK_ROOT: '/var/task' })).not.toThrow();
     }
@@ -62,6 +63,19 @@ describe('serverless package (osls + serverless-esbuild, offline)', () => {
     expect(route?.Properties.RouteKey).toBe('POST /hook/{digest}');
     const [[, integration] = []] = ofType('AWS::ApiGatewayV2::Integration');
     expect(integration?.Properties).toMatchObject({ PayloadFormatVersion: '2.0' });
+  });
+
+  it('bounds a flood of POST /hook/<anything>: reserved concurrency on webhook, a throttle on the API', () => {
+    expect(resources.WebhookLambdaFunction?.Properties.ReservedConcurrentExecutions).toBe(20);
+    for (const name of ['EcrEvent', 'Worker', 'Sweep']) {
+      expect(resources[`${name}LambdaFunction`]?.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    }
+    const stages = ofType('AWS::ApiGatewayV2::Stage');
+    expect(stages).toHaveLength(1);
+    expect(stages[0]?.[1].Properties).toMatchObject({
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
   });
 
   it('subscribes the ecr-event function to successful ECR pushes only, and schedules the sweep', () => {
@@ -149,15 +163,20 @@ describe('IAM: least privilege per function', () => {
       'logs:PutLogEvents': [`arn:${fn}LogGroup`],
     });
     const secrets = ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:image-automation/*'];
+    const receiverSecrets = [
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:image-automation-receivers/*',
+    ];
     expect(grants('WebhookRole')).toEqual({
       ...logs('Webhook'),
+      'dynamodb:GetItem': ['arn:StateTable'],
       'dynamodb:PutItem': ['arn:StateTable'],
       'dynamodb:DeleteItem': ['arn:StateTable'],
       'sqs:SendMessage': ['arn:WorkQueue'],
-      'secretsmanager:GetSecretValue': secrets,
+      'secretsmanager:GetSecretValue': receiverSecrets,
     });
     expect(grants('EcrEventRole')).toEqual({
       ...logs('EcrEvent'),
+      'dynamodb:GetItem': ['arn:StateTable'],
       'dynamodb:PutItem': ['arn:StateTable'],
       'dynamodb:DeleteItem': ['arn:StateTable'],
       'sqs:SendMessage': ['arn:WorkQueue'],
@@ -169,7 +188,6 @@ describe('IAM: least privilege per function', () => {
       'dynamodb:PutItem': ['arn:StateTable'],
       'sqs:ReceiveMessage': ['arn:WorkQueue'],
       'sqs:DeleteMessage': ['arn:WorkQueue'],
-      'sqs:ChangeMessageVisibility': ['arn:WorkQueue'],
       'sqs:GetQueueAttributes': ['arn:WorkQueue'],
       'ecr:DescribeImages': ecrRepositories,
       'ecr:BatchGetImage': ecrRepositories,
@@ -178,6 +196,20 @@ describe('IAM: least privilege per function', () => {
       'sts:AssumeRole': ACCOUNT_ROLES,
     });
     expect(grants('SweepRole')).toEqual({ ...logs('Sweep'), 'sqs:SendMessage': ['arn:WorkQueue'] });
+  });
+
+  it('limits table access to delivery items (webhook, ecrEvent) or status records (worker)', () => {
+    const conditions = (role: string) =>
+      roleStatements(service.template, role)
+        .filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:')))
+        .map((s) => s.Condition);
+    const leadingKeys = (pattern: string) => ({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [pattern] },
+      Null: { 'dynamodb:LeadingKeys': 'false' },
+    });
+    expect(conditions('WebhookRole')).toEqual([leadingKeys('delivery#*')]);
+    expect(conditions('EcrEventRole')).toEqual([leadingKeys('delivery#*')]);
+    expect(conditions('WorkerRole')).toEqual([leadingKeys('state#*')]);
   });
 
   it('reads the configuration object from S3 only when it lives there, and only that object', () => {

@@ -56,5 +56,14 @@ export const stateItemKey = (kind: StateKind, key: string) => ({ pk: `state#${ki
 /** Partition holding every record of `kind`. */
 export const statePartition = (kind: StateKind): string => `state#${kind}`;
 
-/** Primary key of one remembered delivery id. */
-export const deliveryItemKey = (id: string) => ({ pk: fitKey(`delivery#${id}`), sk: 'delivery' });
+/** Partition-key prefix of every delivery id: the `dynamodb:LeadingKeys` of the ingesting roles. */
+export const DELIVERY_PARTITION_PREFIX = 'delivery#';
+
+/**
+ * Primary key of one remembered delivery id. A long id is hashed after the prefix, never with it, so
+ * every delivery item's key starts with `delivery#` (the IAM condition of infra/iam.yml relies on it).
+ */
+export const deliveryItemKey = (id: string) => ({
+  pk: `${DELIVERY_PARTITION_PREFIX}${fitKey(id)}`,
+  sk: 'delivery',
+});

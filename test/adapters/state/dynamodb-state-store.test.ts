@@ -1,4 +1,4 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbStateStore } from '../../../lib/adapters/state/dynamodb-state-store.ts';
 import { deliveryItemKey, stateItemKey } from '../../../lib/adapters/state/dynamodb-state-table.ts';
@@ -88,6 +88,18 @@ describe('DynamoDB state store', () => {
     expect(await store.rememberDelivery('evt-1')).toBe(false);
     now += 61_000;
     expect(await store.rememberDelivery('evt-1')).toBe(true);
+  });
+
+  it('keeps every delivery item in a `delivery#` partition, long ids too (the IAM LeadingKeys rule)', async () => {
+    const tableName = await dynalite.createStateTable();
+    const client = dynalite.client();
+    const store = createDynamoDbStateStore({ tableName, client });
+    const long = `harbor/${'x'.repeat(3000)}`;
+    expect(await store.rememberDelivery(long)).toBe(true);
+    expect(await store.hasDelivery(long)).toBe(true);
+    expect(deliveryItemKey(long).pk).toMatch(/^delivery#~sha256:[0-9a-f]{64}$/);
+    const { Items = [] } = await client.send(new ScanCommand({ TableName: tableName }));
+    expect(Items.map((item) => item.pk?.S)).toEqual([deliveryItemKey(long).pk]);
   });
 
   it('maps a missing table to NotFound and an unreachable endpoint to a retryable Upstream error', async () => {
