@@ -3,6 +3,7 @@ import type { ConfigIssue } from './config-issue.ts';
 import { resolveGitTarget } from './git-target.ts';
 import { matchesLabelSelector } from './label-selector.ts';
 import { objectIssue } from './object-issue.ts';
+import { receiverRepositories } from './receiver-scope.ts';
 import { gitRepositoryOf, policiesInScope, repositoryOf } from './scope.ts';
 import type { FluxConfig, FluxKind, ImagePolicy, LocalObjectReference, Receiver } from './types.ts';
 
@@ -71,7 +72,30 @@ const checkPolicy = (
   return [];
 };
 
-const checkReceiver = (config: FluxConfig, receiver: Receiver, invalid: ReadonlySet<string>): ConfigIssue[] =>
+const checkReceiver = (
+  config: FluxConfig,
+  receiver: Receiver,
+  invalid: ReadonlySet<string>,
+): ConfigIssue[] => [
+  ...checkReceiverResources(config, receiver, invalid),
+  // An empty scope is not "everything": such a Receiver's events re-check nothing (rule 12).
+  ...(receiverRepositories(config, receiver).length === 0
+    ? [
+        objectIssue(
+          receiver,
+          'warning',
+          'spec.resources',
+          'matches no ImageRepository: its events will re-check nothing',
+        ),
+      ]
+    : []),
+];
+
+const checkReceiverResources = (
+  config: FluxConfig,
+  receiver: Receiver,
+  invalid: ReadonlySet<string>,
+): ConfigIssue[] =>
   receiver.spec.resources.flatMap((resource, index) => {
     const field = `spec.resources[${index}]`;
     if (resource.kind !== 'ImageRepository') {
