@@ -1,6 +1,6 @@
 import { resolveGitTarget } from '../domain/flux/git-target.ts';
 import { repositoriesForEvent } from '../domain/flux/receiver-scope.ts';
-import { automationsForRepository, gitRepositoryOf } from '../domain/flux/scope.ts';
+import { automationsForRepositories, gitRepositoryOf } from '../domain/flux/scope.ts';
 import type { FluxConfig, ImageRepository, ImageUpdateAutomation } from '../domain/flux/types.ts';
 import { redactUrl } from '../domain/redact-url.ts';
 import type { ReconcileRequest, RegistryEvent } from '../domain/work.ts';
@@ -84,10 +84,8 @@ export const ingestHook = async (deps: IngestDeps, input: IngestInput): Promise<
     const repositories = repositoriesForEvent(candidates, event, { matchPathOnly: scoped });
     const canonicalNames = [...new Set(repositories.map((r) => r.spec.imageName.canonical))];
     const automations = new Map<string, ImageUpdateAutomation>();
-    for (const name of canonicalNames) {
-      for (const automation of automationsForRepository(config, name)) {
-        if (!automation.spec.suspend) automations.set(automationKey(automation), automation);
-      }
+    for (const automation of automationsForRepositories(config, repositories)) {
+      if (!automation.spec.suspend) automations.set(automationKey(automation), automation);
     }
     if (automations.size === 0) {
       unmatched++;

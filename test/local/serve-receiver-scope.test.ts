@@ -66,7 +66,13 @@ describe('serve: a Receiver whose resources match nothing re-checks nothing', ()
       policies: [{ name: 'web', image: `${REGISTRY}/team-b/web` }],
       extra: teamBReceivers,
     });
-    await writeFile(config, `${teamA}\n---\n${teamB}\n`);
+    // Team C watches team B's image too, and has no Receiver: team B's sender must not run team C's automation.
+    const teamC = fleetManifests({
+      namespace: 'team-c',
+      gitUrl: 'http://127.0.0.1:1/team-c.git',
+      policies: [{ name: 'web', image: `${REGISTRY}/team-b/web` }],
+    });
+    await writeFile(config, `${teamA}\n---\n${teamB}\n---\n${teamC}\n`);
     const output = recordingIo();
     let interrupt = () => {};
     const interrupted = new Promise<void>((resolve) => {
@@ -107,7 +113,7 @@ describe('serve: a Receiver whose resources match nothing re-checks nothing', ()
     expect(await push(receiver, 'team-b/web')).toMatchObject({ accepted: 0, unmatched: 1, queued: 0 });
   });
 
-  it('a Receiver that lists its ImageRepository still queues its own run, and only that', async () => {
+  it("a Receiver that lists its ImageRepository queues its own namespace's run only, not another namespace's of the same image", async () => {
     expect(await push('own', 'team-b/web')).toMatchObject({ accepted: 1, queued: 1 });
     expect(await push('own', 'team-a/web')).toMatchObject({ accepted: 0, unmatched: 1, queued: 0 });
   });
