@@ -6,46 +6,17 @@ import { main } from '../../lib/local/cli.ts';
 import type { GitClient, GitWorkspace } from '../../lib/ports/git.ts';
 import type { RegistryClient, RegistryRepository } from '../../lib/ports/registry.ts';
 import { recordingIo } from '../helpers/cli-io.ts';
-import { fleetManifests } from '../helpers/fleet-config.ts';
+import { ECR_IMAGE, type EcrIdentity, ecrTenant, serviceAccount } from '../helpers/ecr-tenants.ts';
 import { createHarness } from './lambda-harness.ts';
 
 // Three tenants watch one ECR image. Each reads it with its own identity: team-a with the annotation
 // shorthand, team-c with Flux's form (spec.serviceAccountName → ServiceAccount → eks.amazonaws.com/
 // role-arn), team-b with none (the function's own role). The look-up by image once lent team-a's
 // role to team-b and team-c, and refused two roles for one image as a configuration error.
-const IMAGE = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/shared/web';
+const IMAGE = ECR_IMAGE;
 const ROLE_A = 'arn:aws:iam::210987654321:role/team-a-ecr-read';
 const ROLE_C = 'arn:aws:iam::210987654322:role/team-c-ecr-read';
-
-const tenant = (
-  namespace: string,
-  identity: { annotation?: string; serviceAccountName?: string } = {},
-): string =>
-  fleetManifests({
-    namespace,
-    gitUrl: `https://git.example/${namespace}.git`,
-    policies: [{ name: 'web', image: IMAGE }],
-  }).replace(
-    `metadata: {name: web, namespace: ${namespace}}\nspec:\n  image: ${IMAGE}\n  interval: 1h\n  insecure: true`,
-    [
-      `metadata: {name: web, namespace: ${namespace}${
-        identity.annotation
-          ? `, annotations: {image-automation.io/aws-role-arn: "${identity.annotation}"}`
-          : ''
-      }}`,
-      'spec:',
-      `  image: ${IMAGE}`,
-      '  interval: 1h',
-      '  provider: aws',
-      ...(identity.serviceAccountName ? [`  serviceAccountName: ${identity.serviceAccountName}`] : []),
-    ].join('\n'),
-  );
-
-const serviceAccount = (namespace: string, name: string, role?: string) => `apiVersion: v1
-kind: ServiceAccount
-metadata:
-  name: ${name}
-  namespace: ${namespace}${role ? `\n  annotations: {eks.amazonaws.com/role-arn: "${role}"}` : ''}`;
+const tenant = (namespace: string, identity?: EcrIdentity) => ecrTenant(namespace, identity);
 
 const fleet = (...docs: string[]) => docs.join('\n---\n');
 const threeTenants = fleet(
