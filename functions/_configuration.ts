@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { loadConfig } from '../lib/app/load-config.ts';
 import { InvalidConfigError } from '../lib/domain/errors.ts';
+import type { ConfigIssue } from '../lib/domain/flux/config-issue.ts';
 import type { ManifestLoad } from '../lib/domain/flux/parse-manifests.ts';
 import type { FluxConfig } from '../lib/domain/flux/types.ts';
 import type { Logger } from '../lib/ports/logger.ts';
@@ -24,6 +25,8 @@ export interface ConfigurationSourceOptions {
   readonly refreshMs: number;
   readonly logger: Logger;
   readonly clock?: () => number;
+  /** Checks of this deployment (the roles it may assume), as errors of the load. */
+  readonly check?: (config: FluxConfig) => readonly ConfigIssue[];
   /** Called once for each configuration adopted (the first, and each good change). */
   readonly onLoaded?: (config: FluxConfig) => void;
 }
@@ -53,7 +56,13 @@ export const createConfigurationSource = (options: ConfigurationSourceOptions): 
       files = result.files;
       return result;
     };
-    const load = await loadConfig(options.location, { readManifestFiles: read });
+    const read0 = await loadConfig(options.location, { readManifestFiles: read });
+    const checked = options.check?.(read0.config) ?? [];
+    const load: ManifestLoad = {
+      ...read0,
+      errors: [...read0.errors, ...checked.filter((i) => i.severity === 'error')],
+      warnings: [...read0.warnings, ...checked.filter((i) => i.severity === 'warning')],
+    };
     const fingerprint = fingerprintOf(load, files);
     if (loaded && fingerprint === loaded.fingerprint) {
       loaded.checkedAt = clock();

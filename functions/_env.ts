@@ -41,12 +41,18 @@ export interface LambdaEnv {
   readonly logLevel: LambdaLogLevel;
   readonly metricsNamespace: string;
   readonly serviceName: string;
+  /**
+   * The IAM roles an ImageRepository may read ECR with (deploy parameter `ecrRoleArns`, the roles the
+   * worker's execution role may assume); a configuration naming any other is refused at load.
+   */
+  readonly ecrRoleArns: ReadonlySet<string>;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 const LOG_LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error'];
 const SECRET_PREFIX = /^[A-Za-z0-9/_+=.@-]*$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
 export const loadLambdaEnv = (env: Env = process.env): LambdaEnv => {
   const problems: string[] = [];
@@ -112,6 +118,18 @@ export const loadLambdaEnv = (env: Env = process.env): LambdaEnv => {
     );
   }
 
+  const ecrRoleArns = (text('IMAGE_AUTOMATION_ECR_ROLE_ARNS') ?? '')
+    .split(',')
+    .map((role) => role.trim())
+    .filter((role) => role !== '');
+  for (const role of ecrRoleArns) {
+    if (!ROLE_ARN.test(role)) {
+      problems.push(
+        `IMAGE_AUTOMATION_ECR_ROLE_ARNS must be IAM role ARNs separated by commas, not "${role}"`,
+      );
+    }
+  }
+
   const settings: LambdaEnv = {
     config,
     stateTable: required(
@@ -128,6 +146,7 @@ export const loadLambdaEnv = (env: Env = process.env): LambdaEnv => {
     logLevel: logLevel as LambdaLogLevel,
     metricsNamespace: text('IMAGE_AUTOMATION_METRICS_NAMESPACE') ?? lambdaEnvDefaults.metricsNamespace,
     serviceName: lambdaEnvDefaults.serviceName,
+    ecrRoleArns: new Set(ecrRoleArns),
   };
   if (problems.length > 0) {
     throw new InvalidConfigError(`the function's environment is invalid:\n  ${problems.join('\n  ')}`, {

@@ -1,7 +1,6 @@
 import type { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createPowertoolsPortLogger } from '../lib/adapters/logging/powertools-logger.ts';
-import { createAnnotatedRoleRegistry } from '../lib/adapters/registry/annotated-role-registry.ts';
 import {
   type ConfiguredReceiver,
   configureReceivers,
@@ -16,6 +15,7 @@ import {
 } from '../lib/app/reconcile-automation.ts';
 import { sweep } from '../lib/app/sweep.ts';
 import type { AppError } from '../lib/domain/errors.ts';
+import { checkAllowedAwsRoles } from '../lib/domain/flux/aws-role.ts';
 import type { FluxConfig } from '../lib/domain/flux/types.ts';
 import type { ReconcileRequest } from '../lib/domain/work.ts';
 import type { Clock } from '../lib/ports/clock.ts';
@@ -87,6 +87,7 @@ export const createLambdaRuntime = (env: LambdaEnv, adapters: LambdaAdapters): L
     readManifestFiles: adapters.readManifestFiles,
     refreshMs: env.config.kind === 's3' ? env.config.refreshMs : Number.POSITIVE_INFINITY,
     logger,
+    check: (config) => checkAllowedAwsRoles(config, env.ecrRoleArns),
     onLoaded: (config) => {
       if (config.secrets.length === 0) return;
       // Secret documents are for local mode; here a secretRef reads Secrets Manager only.
@@ -149,10 +150,10 @@ export const createLambdaRuntime = (env: LambdaEnv, adapters: LambdaAdapters): L
     if (!run) {
       reviewAdapters ??= loadReviewAdapters();
       const { forge, githubApp, notifiers } = await reviewAdapters;
-      const registry = createAnnotatedRoleRegistry(config, adapters.registry);
       const deps: ReconcileDeps = {
         config,
-        registry,
+        // Each ImageRepository carries its own role on the request (resolve-policies): no look-up by image.
+        registry: adapters.registry,
         git,
         state,
         secrets,

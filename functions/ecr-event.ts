@@ -21,7 +21,7 @@ export const ecrEvent: FunctionCore<EventBridgeEvent<string, unknown>, EcrEventR
     runtime.logger.info('ECR event ignored', { eventId: event.id, detailType: event['detail-type'] });
     return { ignored: 1 };
   }
-  return runtime.ingest({ events: [push], repositories: [] });
+  return runtime.ingest({ events: [push], repositories: 'every-with-image' });
 };
 
 /** Delivery ids and the queue. */

@@ -1,6 +1,6 @@
 import { resolveGitTarget } from '../domain/flux/git-target.ts';
 import { repositoriesForEvent } from '../domain/flux/receiver-scope.ts';
-import { automationsForRepository, gitRepositoryOf } from '../domain/flux/scope.ts';
+import { automationsForRepositories, gitRepositoryOf } from '../domain/flux/scope.ts';
 import type { FluxConfig, ImageRepository, ImageUpdateAutomation } from '../domain/flux/types.ts';
 import { redactUrl } from '../domain/redact-url.ts';
 import type { ReconcileRequest, RegistryEvent } from '../domain/work.ts';
@@ -28,8 +28,13 @@ export interface IngestDeps {
 
 export interface IngestInput {
   readonly events: readonly RegistryEvent[];
-  /** The ImageRepositories the Receiver may trigger; empty = any, matched by canonical name only. */
-  readonly repositories: readonly ImageRepository[];
+  /**
+   * What the events may re-check. A Receiver's resources: exactly those (none = nothing: an empty
+   * selector never widens to other objects, rule 12). `'every-with-image'` only for ECR's
+   * EventBridge push events, which no Receiver scopes: every ImageRepository whose image is the
+   * pushed one by canonical name, in any namespace.
+   */
+  readonly repositories: readonly ImageRepository[] | 'every-with-image';
 }
 
 export interface IngestOutcome {
@@ -69,21 +74,18 @@ export const reconcileMessage = (
 
 export const ingestHook = async (deps: IngestDeps, input: IngestInput): Promise<IngestOutcome> => {
   const { config, state, queue, clock, logger } = deps;
-  const candidates = input.repositories.length > 0 ? input.repositories : config.imageRepositories;
+  const scoped = input.repositories !== 'every-with-image';
+  const candidates = scoped ? input.repositories : config.imageRepositories;
   let accepted = 0;
   let duplicates = 0;
   let unmatched = 0;
   let queued = 0;
   for (const event of input.events) {
-    const repositories = repositoriesForEvent(candidates, event, {
-      matchPathOnly: input.repositories.length > 0,
-    });
+    const repositories = repositoriesForEvent(candidates, event, { matchPathOnly: scoped });
     const canonicalNames = [...new Set(repositories.map((r) => r.spec.imageName.canonical))];
     const automations = new Map<string, ImageUpdateAutomation>();
-    for (const name of canonicalNames) {
-      for (const automation of automationsForRepository(config, name)) {
-        if (!automation.spec.suspend) automations.set(automationKey(automation), automation);
-      }
+    for (const automation of automationsForRepositories(config, repositories)) {
+      if (!automation.spec.suspend) automations.set(automationKey(automation), automation);
     }
     if (automations.size === 0) {
       unmatched++;

@@ -6,6 +6,7 @@ import {
   NotFoundError,
   toAppError,
 } from '../domain/errors.ts';
+import { awsRoleOf } from '../domain/flux/aws-role.ts';
 import { policySpecOf } from '../domain/flux/policy-spec-of.ts';
 import { repositoryOf } from '../domain/flux/scope.ts';
 import type { FluxConfig, ImagePolicy, ImageRepository } from '../domain/flux/types.ts';
@@ -81,21 +82,33 @@ export const createPolicyResolver = (deps: ResolveDeps, options: ResolveOptions)
   const { config, registry, state, secrets, clock, logger } = deps;
   const scans = new Map<string, Promise<Scan>>();
 
-  const registryRepository = async (repository: ImageRepository): Promise<RegistryRepository> => ({
-    registry: repository.spec.imageName.registry,
-    repository: repository.spec.imageName.repository,
-    insecure: repository.spec.insecure,
-    provider: repository.spec.provider,
-    credentials: await registryCredentials(secrets, repository),
-  });
+  /** The role comes from the ImageRepository that asks, never from another object of the same image. */
+  const roleOf = (repository: ImageRepository): string | undefined => {
+    const role = awsRoleOf(config, repository);
+    if (!role.ok)
+      throw new InvalidConfigError(`ImageRepository ${keyOf(repository)}: ${role.field}: ${role.message}`);
+    return role.roleArn;
+  };
 
-  /** Lists, filters, sorts and records the tags of one repository, once per run. */
+  const registryRepository = async (repository: ImageRepository): Promise<RegistryRepository> => {
+    const roleArn = roleOf(repository);
+    return {
+      registry: repository.spec.imageName.registry,
+      repository: repository.spec.imageName.repository,
+      insecure: repository.spec.insecure,
+      provider: repository.spec.provider,
+      credentials: await registryCredentials(secrets, repository),
+      ...(roleArn !== undefined && { roleArn }),
+    };
+  };
+
+  /** Lists, filters, sorts and records the tags of one repository, once per run and identity. */
   const scan = (repository: ImageRepository): Promise<Scan> => {
-    const canonical = repository.spec.imageName.canonical;
-    let pending = scans.get(canonical);
+    const key = `${repository.spec.imageName.canonical}|${roleOf(repository) ?? ''}`;
+    let pending = scans.get(key);
     if (!pending) {
       pending = scanRepository(repository);
-      scans.set(canonical, pending);
+      scans.set(key, pending);
     }
     return pending;
   };

@@ -79,9 +79,43 @@ const timeFields = <N extends string>(name: N, iso: string | undefined, now: Dat
 const errorOf = (error: RecordedError | undefined, now: Date) =>
   error ? { lastError: { ...error, ageSeconds: ageSeconds(error.at, now) } } : {};
 
+/**
+ * Who is asking (rule 12: a status view belongs to one namespace). `all`: the operator's read token.
+ * `namespaces`: a Receiver's token, whose holder (a registry admin who configured the sender) sees
+ * the automations and policies of its Receiver's namespace, and the repositories that namespace's
+ * ImageRepositories name — without their last error, since a repository's state is shared by every
+ * namespace that watches the same image.
+ */
+export type StatusView =
+  | { readonly scope: 'all' }
+  | { readonly scope: 'namespaces'; readonly namespaces: ReadonlySet<string> };
+
+const namespaceOf = (key: string) => key.slice(0, key.indexOf('/'));
+
+/** Only the rows `view` may see; the whole report for `all`. */
+const restrict = (report: StatusReport, view: StatusView, config: FluxConfig | undefined): StatusReport => {
+  if (view.scope === 'all') return report;
+  const visible = (key: string) => view.namespaces.has(namespaceOf(key));
+  const images = new Set(
+    (config?.imageRepositories ?? [])
+      .filter((r) => view.namespaces.has(r.metadata.namespace))
+      .map((r) => r.spec.imageName.canonical),
+  );
+  return {
+    ...report,
+    automations: report.automations
+      .filter((row) => visible(row.automation))
+      .map((row) => ({ ...row, policies: row.policies.filter(visible) })),
+    policies: report.policies.filter((row) => visible(row.policy)),
+    repositories: report.repositories
+      .filter((row) => images.has(row.repository))
+      .map(({ lastError: _, ...row }) => row),
+  };
+};
+
 export const buildStatusReport = async (
   state: StateStore,
-  options: { readonly now: Date; readonly config?: FluxConfig },
+  options: { readonly now: Date; readonly config?: FluxConfig; readonly view?: StatusView },
 ): Promise<StatusReport> => {
   const { now, config } = options;
   const [automations, policies, repositories] = await Promise.all([
@@ -89,7 +123,6 @@ export const buildStatusReport = async (
     state.list('policy'),
     state.list('repository'),
   ]);
-
   const automationKeys = new Set([
     ...automations.map((a) => a.key),
     ...(config?.imageUpdateAutomations.map(keyOf) ?? []),
@@ -144,11 +177,12 @@ export const buildStatusReport = async (
     };
   });
 
-  return {
+  const report: StatusReport = {
     version: 1,
     generatedAt: now.toISOString(),
     automations: automationRows,
     policies: policyRows,
     repositories: repositoryRows,
   };
+  return restrict(report, options.view ?? { scope: 'all' }, config);
 };

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleWebhook, type WebhookDeps, webhookDefaults } from '../adapters/webhooks/handle-webhook.ts';
+import type { StatusView } from '../app/status-report.ts';
 import type { Logger } from '../ports/logger.ts';
 import { readBody } from './read-body.ts';
 
@@ -18,10 +19,13 @@ export interface HttpServerOptions {
   readonly webhook: WebhookDeps;
   readonly logger: Logger;
   readonly health: () => Record<string, unknown>;
-  /** `GET /status`; absent = 404. `authorize` gets the Authorization header and compares in constant time. */
+  /**
+   * `GET /status`; absent = 404. `authorize` gets the Authorization header, compares in constant time
+   * and answers the view the caller may see (`undefined`: none, 401); `report` renders that view.
+   */
   readonly status?: {
-    readonly authorize: (authorization: string | undefined) => boolean;
-    readonly report: () => Promise<unknown>;
+    readonly authorize: (authorization: string | undefined) => StatusView | undefined;
+    readonly report: (view: StatusView) => Promise<unknown>;
   };
   readonly maxConcurrent?: number;
 }
@@ -65,14 +69,15 @@ export const startHttpServer = async (options: HttpServerOptions): Promise<Runni
     }
     if (url.pathname === '/status' && options.status && request.method === 'GET') {
       request.resume();
-      if (!options.status.authorize(request.headers.authorization)) {
+      const view = options.status.authorize(request.headers.authorization);
+      if (!view) {
         // The answer never says which part was wrong, nor echoes what was sent.
         send(response, 401, JSON.stringify({ error: 'unauthorized' }), {
           'www-authenticate': 'Bearer realm="image-automation"',
         });
         return;
       }
-      send(response, 200, JSON.stringify(await options.status.report()), { 'cache-control': 'no-store' });
+      send(response, 200, JSON.stringify(await options.status.report(view)), { 'cache-control': 'no-store' });
       return;
     }
     if (!url.pathname.startsWith('/hook/')) {

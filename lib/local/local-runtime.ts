@@ -18,7 +18,7 @@ import { type IngestInput, ingestHook } from '../app/ingest-hook.ts';
 import { loadConfig } from '../app/load-config.ts';
 import { withNotifications } from '../app/notify-outcome.ts';
 import { type ReconcileDeps, reconcileAutomation } from '../app/reconcile-automation.ts';
-import { buildStatusReport, type StatusReport } from '../app/status-report.ts';
+import { buildStatusReport, type StatusReport, type StatusView } from '../app/status-report.ts';
 import { sweep } from '../app/sweep.ts';
 import { InvalidConfigError } from '../domain/errors.ts';
 import type { FluxConfig } from '../domain/flux/types.ts';
@@ -54,9 +54,12 @@ export interface LocalRuntime {
   ingest(input: IngestInput): ReturnType<typeof ingestHook>;
   sweep(): ReturnType<typeof sweep>;
   /** `status` / `GET /status`: the recorded state, with the configuration's objects that never ran. */
-  statusReport(now?: Date): Promise<StatusReport>;
-  /** True when `Authorization: Bearer <token>` holds a Receiver's token or IMAGE_AUTOMATION_STATUS_TOKEN. */
-  authorizeStatus(authorization: string | undefined): boolean;
+  statusReport(now?: Date, view?: StatusView): Promise<StatusReport>;
+  /**
+   * What `Authorization: Bearer <token>` may see: everything with IMAGE_AUTOMATION_STATUS_TOKEN, the
+   * namespace of the Receivers whose token it is, or nothing (`undefined`).
+   */
+  authorizeStatus(authorization: string | undefined): StatusView | undefined;
 }
 
 /** Reads the environment once (the composition root's job): log level and extra settings. */
@@ -134,10 +137,10 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
   const receivers = await configureReceivers(config, secrets, logger);
   const ingestDeps = { config, state, queue, clock: systemClock, logger };
   const readToken = options.env.IMAGE_AUTOMATION_STATUS_TOKEN;
-  const statusTokens = () => [
-    ...[...receivers.values()].flatMap((r) => (r.context.secret.token ? [r.context.secret.token] : [])),
-    ...(readToken ? [readToken] : []),
-  ];
+  const receiverTokens = () =>
+    [...receivers.values()].flatMap((r) =>
+      r.context.secret.token ? [{ token: r.context.secret.token, namespace: r.context.namespace }] : [],
+    );
   return {
     config,
     logger,
@@ -148,14 +151,18 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
     reconcile,
     ingest: (input) => ingestHook(ingestDeps, input),
     sweep: () => sweep(ingestDeps),
-    statusReport: (now = systemClock.now()) => buildStatusReport(state, { now, config }),
+    statusReport: (now = systemClock.now(), view) => buildStatusReport(state, { now, config, view }),
     authorizeStatus: (authorization) => {
       const given = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
-      if (!given) return false;
+      if (!given) return undefined;
       // Every token is compared, so the time taken says nothing about which one matched.
-      let ok = false;
-      for (const token of statusTokens()) if (constantTimeEqual(given, token)) ok = true;
-      return ok;
+      const all = readToken !== undefined && readToken !== '' && constantTimeEqual(given, readToken);
+      const namespaces = new Set<string>();
+      for (const { token, namespace } of receiverTokens())
+        if (constantTimeEqual(given, token)) namespaces.add(namespace);
+      // A Receiver's token sits in a header that a registry admin configures: its namespace only.
+      if (all) return { scope: 'all' };
+      return namespaces.size > 0 ? { scope: 'namespaces', namespaces } : undefined;
     },
   };
 };

@@ -22,6 +22,7 @@ describe('loadLambdaEnv', () => {
       logLevel: 'info',
       metricsNamespace: 'ImageAutomation',
       serviceName: 'image-automation',
+      ecrRoleArns: new Set(),
     });
     expect(Object.isFrozen(env)).toBe(true);
     expect(Object.isFrozen(env.config)).toBe(true);
@@ -75,5 +76,15 @@ describe('loadLambdaEnv', () => {
     expect(
       loadLambdaEnv({ ...required, IMAGE_AUTOMATION_RECEIVER_SECRET_PREFIX: 'hooks/' }).receiverSecretPrefix,
     ).toBe('hooks/');
+  });
+
+  it('reads the roles ImageRepositories may name from IMAGE_AUTOMATION_ECR_ROLE_ARNS (ecrRoleArns)', () => {
+    const roles = 'arn:aws:iam::210987654321:role/team-a-ecr-read, arn:aws:iam::210987654322:role/team-c';
+    expect(loadLambdaEnv({ ...required, IMAGE_AUTOMATION_ECR_ROLE_ARNS: roles }).ecrRoleArns).toEqual(
+      new Set(['arn:aws:iam::210987654321:role/team-a-ecr-read', 'arn:aws:iam::210987654322:role/team-c']),
+    );
+    expect(() => loadLambdaEnv({ ...required, IMAGE_AUTOMATION_ECR_ROLE_ARNS: 'team-a' })).toThrow(
+      'IMAGE_AUTOMATION_ECR_ROLE_ARNS must be IAM role ARNs separated by commas, not "team-a"',
+    );
   });
 });

@@ -28,6 +28,8 @@ export interface HarnessOptions {
   readonly secrets?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Makes `send` fail (the queue is unavailable). */
   readonly queueFails?: boolean;
+  /** Extra function environment (e.g. IMAGE_AUTOMATION_ECR_ROLE_ARNS). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface Harness {
@@ -91,6 +93,7 @@ export const createHarness = (options: HarnessOptions): Harness => {
     IMAGE_AUTOMATION_STATE_TABLE: 'state',
     IMAGE_AUTOMATION_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/work.fifo',
     IMAGE_AUTOMATION_LOG_LEVEL: 'debug',
+    ...options.env,
   });
   const output: Record<string, unknown>[] = [];
   const sent: QueueMessage[] = [];

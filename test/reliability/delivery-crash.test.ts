@@ -60,7 +60,7 @@ describe('killed between remembering a delivery and queueing its work', () => {
         clock: systemClock,
         logger: silentLogger,
       },
-      { events: [event], repositories: [] },
+      { events: [event], repositories: 'every-with-image' },
     );
     void first;
     await died;
@@ -81,13 +81,13 @@ describe('killed between remembering a delivery and queueing its work', () => {
       clock: systemClock,
       logger: silentLogger,
     };
-    const retry = await ingestHook(deps, { events: [event], repositories: [] });
+    const retry = await ingestHook(deps, { events: [event], repositories: 'every-with-image' });
     expect(retry).toMatchObject({ accepted: 1, duplicates: 0, queued: 1 });
     await queue.drain();
     expect(processed).toEqual([['distribution:evt-crash']]);
 
     // A later genuine replay is still recognised and queues nothing.
-    const replay = await ingestHook(deps, { events: [event], repositories: [] });
+    const replay = await ingestHook(deps, { events: [event], repositories: 'every-with-image' });
     expect(replay).toMatchObject({ accepted: 0, duplicates: 1, queued: 0 });
     await queue.drain();
     expect(processed).toHaveLength(1);

@@ -1,10 +1,19 @@
+import { awsRoleOf } from './aws-role.ts';
 import { declaredObjectKey } from './collect-objects.ts';
 import type { ConfigIssue } from './config-issue.ts';
 import { resolveGitTarget } from './git-target.ts';
 import { matchesLabelSelector } from './label-selector.ts';
 import { objectIssue } from './object-issue.ts';
+import { receiverRepositories } from './receiver-scope.ts';
 import { gitRepositoryOf, policiesInScope, repositoryOf } from './scope.ts';
-import type { FluxConfig, FluxKind, ImagePolicy, LocalObjectReference, Receiver } from './types.ts';
+import type {
+  FluxConfig,
+  FluxKind,
+  ImagePolicy,
+  ImageRepository,
+  LocalObjectReference,
+  Receiver,
+} from './types.ts';
 
 /**
  * References between loaded objects. Broken references that Flux would stall or fail on are errors;
@@ -42,6 +51,7 @@ export const crossCheck = (config: FluxConfig, invalid: ReadonlySet<string> = ne
     }
     return issues;
   }),
+  ...config.imageRepositories.flatMap((repository) => checkIdentity(config, repository, invalid)),
   ...config.receivers.flatMap((receiver) => checkReceiver(config, receiver, invalid)),
   ...checkSecrets(config),
 ];
@@ -71,7 +81,50 @@ const checkPolicy = (
   return [];
 };
 
-const checkReceiver = (config: FluxConfig, receiver: Receiver, invalid: ReadonlySet<string>): ConfigIssue[] =>
+/** The ImageRepository's own identity (`spec.serviceAccountName` or the annotation shorthand). */
+const checkIdentity = (
+  config: FluxConfig,
+  repository: ImageRepository,
+  invalid: ReadonlySet<string>,
+): ConfigIssue[] => {
+  const { serviceAccountName } = repository.spec;
+  if (repository.spec.provider !== 'aws') {
+    if (serviceAccountName === undefined) return [];
+    const message = `is used with provider aws only (its ServiceAccount's IAM role); imagePullSecrets are not read, use spec.secretRef`;
+    return [objectIssue(repository, 'warning', 'spec.serviceAccountName', message)];
+  }
+  const role = awsRoleOf(config, repository);
+  if (role.ok) return [];
+  // A ServiceAccount that is present but invalid has its own errors; "not found" would mislead.
+  const key = declaredObjectKey('ServiceAccount', repository.metadata.namespace, serviceAccountName ?? '');
+  if (serviceAccountName !== undefined && invalid.has(key)) return [];
+  return [objectIssue(repository, 'error', role.field, role.message)];
+};
+
+const checkReceiver = (
+  config: FluxConfig,
+  receiver: Receiver,
+  invalid: ReadonlySet<string>,
+): ConfigIssue[] => [
+  ...checkReceiverResources(config, receiver, invalid),
+  // An empty scope is not "everything": such a Receiver's events re-check nothing (rule 12).
+  ...(receiverRepositories(config, receiver).length === 0
+    ? [
+        objectIssue(
+          receiver,
+          'warning',
+          'spec.resources',
+          'matches no ImageRepository: its events will re-check nothing',
+        ),
+      ]
+    : []),
+];
+
+const checkReceiverResources = (
+  config: FluxConfig,
+  receiver: Receiver,
+  invalid: ReadonlySet<string>,
+): ConfigIssue[] =>
   receiver.spec.resources.flatMap((resource, index) => {
     const field = `spec.resources[${index}]`;
     if (resource.kind !== 'ImageRepository') {

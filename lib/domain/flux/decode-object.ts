@@ -6,6 +6,7 @@ import { decodeImageRepository } from './decode-image-repository.ts';
 import { decodeImageUpdateAutomation } from './decode-image-update-automation.ts';
 import { decodeReceiver } from './decode-receiver.ts';
 import { decodeSecret } from './decode-secret.ts';
+import { decodeServiceAccount } from './decode-service-account.ts';
 import type { JsonObject } from './fields.ts';
 import { describeValue, isObject } from './fields.ts';
 import { DEFAULT_NAMESPACE, decodeMetadata, peekIdentity } from './metadata.ts';
@@ -15,7 +16,7 @@ import { checkFields } from './unknown-fields.ts';
 /**
  * Dispatches one Kubernetes object to the decoder of its kind. Served versions follow Flux 2.6/2.7:
  * `image.toolkit.fluxcd.io` v1 and v1beta2 (v1beta1 was removed in 2.7), `source.toolkit.fluxcd.io/v1`,
- * `notification.toolkit.fluxcd.io/v1`, core `v1` Secret. Anything else is skipped with a warning:
+ * `notification.toolkit.fluxcd.io/v1`, core `v1` Secret and ServiceAccount. Anything else is skipped with a warning:
  * a fleet repository holds many kinds this service has no use for.
  */
 
@@ -34,6 +35,7 @@ const KINDS: Readonly<Record<string, { apiVersions: readonly string[]; decode: D
   GitRepository: { apiVersions: ['source.toolkit.fluxcd.io/v1'], decode: decodeGitRepository },
   Receiver: { apiVersions: ['notification.toolkit.fluxcd.io/v1'], decode: decodeReceiver },
   Secret: { apiVersions: ['v1'], decode: decodeSecret },
+  ServiceAccount: { apiVersions: ['v1'], decode: decodeServiceAccount },
 };
 
 const TOP_FIELDS = ['apiVersion', 'kind', 'metadata', 'spec', 'status'];
@@ -74,7 +76,7 @@ export const decodeObject = (value: unknown, source: ManifestSource): DecodedObj
     return { issues: ctx.issues, ...identity };
   }
   const namespace = identity.namespace || DEFAULT_NAMESPACE;
-  if (kind !== 'Secret') checkFields(ctx, value, '', TOP_FIELDS);
+  if (kind !== 'Secret' && kind !== 'ServiceAccount') checkFields(ctx, value, '', TOP_FIELDS);
   const metadata = decodeMetadata(ctx, value);
   // Decode the spec even when metadata is broken, so one pass reports every problem.
   const head = {

@@ -13,6 +13,7 @@ import type {
   ImageUpdateAutomation,
   Receiver,
   Secret,
+  ServiceAccount,
 } from './types.ts';
 import type { ManifestFile } from './walk-manifests.ts';
 
@@ -75,6 +76,7 @@ const groupByKind = (objects: readonly FluxKind[]): FluxConfig => {
   const imageUpdateAutomations: ImageUpdateAutomation[] = [];
   const receivers: Receiver[] = [];
   const secrets: Secret[] = [];
+  const serviceAccounts: ServiceAccount[] = [];
   for (const object of objects) {
     switch (object.kind) {
       case 'GitRepository':
@@ -95,9 +97,20 @@ const groupByKind = (objects: readonly FluxKind[]): FluxConfig => {
       case 'Secret':
         secrets.push(object);
         break;
+      case 'ServiceAccount':
+        serviceAccounts.push(object);
+        break;
     }
   }
-  return { gitRepositories, imageRepositories, imagePolicies, imageUpdateAutomations, receivers, secrets };
+  return {
+    gitRepositories,
+    imageRepositories,
+    imagePolicies,
+    imageUpdateAutomations,
+    receivers,
+    secrets,
+    serviceAccounts,
+  };
 };
 
 /** File order (as given), then document; issues of one document keep their discovery order. */

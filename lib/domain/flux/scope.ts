@@ -57,3 +57,22 @@ export const automationsForRepository = (
       (policy) => repositoryOf(config, policy)?.spec.imageName.canonical === canonicalImageName,
     ),
   );
+
+/**
+ * Automations with at least one in-scope policy on one of these ImageRepository objects: the objects
+ * a Receiver selected, never another namespace's object that happens to watch the same image (rule 12).
+ */
+export const automationsForRepositories = (
+  config: FluxConfig,
+  repositories: readonly ImageRepository[],
+): ImageUpdateAutomation[] => {
+  const keys = new Set(repositories.map((r) => `${r.metadata.namespace}/${r.metadata.name}`));
+  return config.imageUpdateAutomations.filter((automation) =>
+    policiesInScope(config, automation).some((policy) => {
+      const repository = repositoryOf(config, policy);
+      return (
+        repository !== undefined && keys.has(`${repository.metadata.namespace}/${repository.metadata.name}`)
+      );
+    }),
+  );
+};

@@ -224,13 +224,20 @@ export interface Secret extends FluxObject<'Secret'> {
   readonly data: Readonly<Record<string, Uint8Array>>;
 }
 
+/**
+ * Core `v1` ServiceAccount: only its annotations are read, for an ImageRepository's
+ * `spec.serviceAccountName` (the IAM role in `eks.amazonaws.com/role-arn`).
+ */
+export interface ServiceAccount extends FluxObject<'ServiceAccount'> {}
+
 export type FluxKind =
   | GitRepository
   | ImageRepository
   | ImagePolicy
   | ImageUpdateAutomation
   | Receiver
-  | Secret;
+  | Secret
+  | ServiceAccount;
 
 /** Everything a load produced, valid objects only, in file then document order. */
 export interface FluxConfig {
@@ -240,4 +247,5 @@ export interface FluxConfig {
   readonly imageUpdateAutomations: readonly ImageUpdateAutomation[];
   readonly receivers: readonly Receiver[];
   readonly secrets: readonly Secret[];
+  readonly serviceAccounts: readonly ServiceAccount[];
 }

@@ -10,7 +10,8 @@ Usage: image-automation serve --config PATH [--state DIR] [--host 127.0.0.1] [--
 
 Runs the service as one process: Flux-compatible webhook receivers at POST /hook/<digest> (the digest is
 hex sha256 of token + Receiver name + namespace, as Flux computes it), GET /healthz, GET /status (the
-\`status\` report as JSON, with Authorization: Bearer <a Receiver's token or IMAGE_AUTOMATION_STATUS_TOKEN>),
+\`status\` report as JSON, with Authorization: Bearer IMAGE_AUTOMATION_STATUS_TOKEN for all of it, or a
+Receiver's token for that Receiver's namespace),
 notifications configured on each ImageUpdateAutomation (see the README), a durable queue and
 the state under --state, and a sweep that re-checks every ImageRepository and automation on its interval.
 A webhook is answered 202 once its work is queued on disk; work queued before a crash runs after a restart.
@@ -65,7 +66,10 @@ export const serveCommand: Command = {
         logger,
         webhook: { receivers: () => runtime.receivers, ingest: runtime.ingest, logger },
         health: () => ({ queued: queue.size(), idle: queue.idle(), receivers: runtime.receivers.size }),
-        status: { authorize: runtime.authorizeStatus, report: () => runtime.statusReport(io.now?.()) },
+        status: {
+          authorize: runtime.authorizeStatus,
+          report: (view) => runtime.statusReport(io.now?.(), view),
+        },
       });
       io.stdout(`image-automation serve: listening on ${server.url}\n`);
       logger.info('listening', {
