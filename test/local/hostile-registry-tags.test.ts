@@ -144,4 +144,13 @@ describe('a registry listing tags outside the OCI grammar', () => {
     expect(status.stdout()).toContain('UNKNOWN: \\x1b[2J\\x1b[31mall good\\r\\u202eevil');
     for (const raw of ['\u001b', '\r', '\u202e']) expect(status.stdout()).not.toContain(raw);
   });
+
+  it('the CLI prints error messages with control characters escaped', async () => {
+    const run = recordingIo({ cwd: work.path });
+
+    expect(await main(['status', '--state', 'none\u001b[2J\u001b[31m'], run.io)).toBe(3);
+
+    expect(run.stderr()).toContain('none\\x1b[2J\\x1b[31m');
+    expect(run.stderr()).not.toContain('\u001b');
+  });
 });
