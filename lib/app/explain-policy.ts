@@ -4,6 +4,7 @@ import { policySpecOf } from '../domain/flux/policy-spec-of.ts';
 import type { DigestReflectionPolicy, ImagePolicy, ImageRepository } from '../domain/flux/types.ts';
 import { compilePolicy, type Selection, type SelectionTrace } from '../domain/policy/compile-policy.ts';
 import { type ExclusionTrace, traceExclusionList } from '../domain/policy/exclusion-trace.ts';
+import { screenTags } from '../domain/policy/oci-tag.ts';
 import type { PolicyChoice, TagFilterSpec } from '../domain/policy/types.ts';
 
 /**
@@ -65,7 +66,9 @@ export const explainPolicy = (input: {
   /** Whether the digest of `tag` was asked of the registry in this run. */
   readonly digestResolved: (tag: string) => boolean;
 }): PolicyPlan => {
-  const { policy, repository, listed, evidence } = input;
+  const { policy, repository, evidence } = input;
+  // The same screening as the run: a tag outside the OCI grammar is never shown as a candidate.
+  const listed = input.listed && screenTags(input.listed).tags;
   const exclusion =
     repository && listed ? traceExclusionList(repository.spec.exclusionList, listed) : undefined;
   let selection = evidence.selection;

@@ -12,6 +12,7 @@ import { repositoryOf } from '../domain/flux/scope.ts';
 import type { FluxConfig, ImagePolicy, ImageRepository } from '../domain/flux/types.ts';
 import { compilePolicy, type Selection } from '../domain/policy/compile-policy.ts';
 import { compileExclusionList, sortTagsDescending, tagsRevision } from '../domain/policy/exclusion-list.ts';
+import { screenTags } from '../domain/policy/oci-tag.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { RegistryClient, RegistryRepository } from '../ports/registry.ts';
@@ -123,14 +124,22 @@ export const createPolicyResolver = (deps: ResolveDeps, options: ResolveOptions)
           `ImageRepository ${keyOf(repository)}: spec.exclusionList: ${exclusion.errors.map((e) => e.message).join('; ')}`,
         );
       }
-      const listed = await registry.listTags(await registryRepository(repository));
-      const tags = sortTagsDescending(exclusion.apply(listed));
+      const listed = screenTags(await registry.listTags(await registryRepository(repository)));
+      if (listed.dropped > 0) {
+        logger.warn('registry listed invalid tags; dropped', {
+          repository: canonical,
+          dropped: listed.dropped,
+          examples: listed.examples,
+        });
+      }
+      const tags = sortTagsDescending(exclusion.apply(listed.tags));
       const revision = tagsRevision(tags);
       await updateState(state, 'repository', canonical, () => ({
         canonicalName: canonical,
         lastScanTime: now.toISOString(),
         revision,
         tagCount: tags.length,
+        ...(listed.dropped > 0 ? { invalidTagCount: listed.dropped } : {}),
         latestTags: tags.slice(0, 10),
         observedSpec: repositorySpecOf(repository),
       }));

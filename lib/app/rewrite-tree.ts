@@ -78,9 +78,10 @@ export const rewriteTree = async (
         continue;
       }
       const result = rewriteMarkers(text, setters, { file: path });
-      warnings.push(...result.warnings);
+      // A loop, not push(...): one file may hold 200,000 markers, beyond the engine's argument limit.
+      for (const warning of result.warnings) warnings.push(warning);
       if (result.kind !== 'rewritten') continue;
-      changes.push(...result.changes);
+      for (const change of result.changes) changes.push(change);
       writes.push({ path, content: encoder.encode(result.text) });
     }
   }

@@ -48,6 +48,8 @@ export interface RepositoryStatusRow {
   readonly lastScanTime?: string;
   readonly lastScanAgeSeconds?: number;
   readonly tagCount?: number;
+  /** Tags dropped at the last scan for breaking the OCI tag grammar (absent when none). */
+  readonly invalidTagCount?: number;
   readonly revision?: string;
   readonly lastError?: StatusError;
 }
@@ -172,6 +174,7 @@ export const buildStatusReport = async (
       recorded: value !== undefined,
       ...timeFields('lastScan', value?.lastScanTime, now),
       ...(value?.tagCount !== undefined ? { tagCount: value.tagCount } : {}),
+      ...(value?.invalidTagCount ? { invalidTagCount: value.invalidTagCount } : {}),
       ...(value?.revision ? { revision: value.revision } : {}),
       ...errorOf(value?.lastError, now),
     };

@@ -69,26 +69,33 @@ const oldVersion = (changes: readonly Change[]): string | undefined => {
   return version === '' ? name : version;
 };
 
+/** Items by key, first-seen key order, item order kept within a key. */
+const groupBy = <T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> => {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+};
+
 /** One entry per policy (first-seen order), for every policy that changed at least one marker. */
 export const summariseImageUpdates = (
   changes: readonly Change[],
   policies: readonly UpdatedPolicy[],
 ): ImageUpdate[] => {
   const byKey = new Map(policies.map((p) => [`${p.namespace}/${p.name}`, p]));
-  const grouped = new Map<string, Change[]>();
-  for (const change of changes) {
-    const key = policyOfSetter(change.setter);
-    grouped.set(key, [...(grouped.get(key) ?? []), change]);
-  }
+  // Appends in place: copying a group per change made 40,000 changes take minutes.
+  const grouped = groupBy(changes, (change) => policyOfSetter(change.setter));
   return [...grouped].map(([key, own]) => {
     const policy = byKey.get(key);
     // A tag marker and a digest marker of the same object describe one old version together.
-    const perObject = new Map<string, Change[]>();
-    for (const change of own) {
+    const perObject = groupBy(own, (change) => {
       const { apiVersion, kind, namespace, name } = change.object;
-      const object = [change.file, apiVersion, kind, namespace, name].join('\u0000');
-      perObject.set(object, [...(perObject.get(object) ?? []), change]);
-    }
+      return [change.file, apiVersion, kind, namespace, name].join('\u0000');
+    });
     const from = [...new Set([...perObject.values()].map(oldVersion).filter((v): v is string => !!v))];
     const latest = policy?.latestRef;
     return {

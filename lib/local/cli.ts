@@ -1,3 +1,4 @@
+import { escapeControlKeepingLines } from '../domain/terminal-text.ts';
 import { type CommandIo, EXIT, exitCodeFor } from './command.ts';
 import { type CommandEntry, commands } from './commands/index.ts';
 
@@ -35,7 +36,8 @@ export const main = async (argv: string[], io: CommandIo = processIo()): Promise
     }
     return await command.run(rest, io);
   } catch (error) {
-    io.stderr(`${error instanceof Error ? error.message : String(error)}\n`);
+    // Messages quote registry answers and repository files: never raw control characters.
+    io.stderr(`${escapeControlKeepingLines(error instanceof Error ? error.message : String(error))}\n`);
     return exitCodeFor(error);
   }
 };

@@ -21,6 +21,8 @@ export interface RepositoryStatus {
   /** Adler-32 of the sorted tag list, as Flux computes `lastScanResult.revision`. */
   readonly revision?: string;
   readonly tagCount?: number;
+  /** Tags the registry listed that break the OCI tag grammar, dropped before anything used them. */
+  readonly invalidTagCount?: number;
   /** First ten tags in descending byte order (Flux `latestTags`). */
   readonly latestTags?: readonly string[];
   /** The spec the last scan used (image and exclusion list); a change forces a rescan. */

@@ -174,3 +174,20 @@ describe('rewriteTree', () => {
     expect(result.filesChanged).toEqual(['a.yaml']);
   });
 });
+
+describe('rewriteTree with a hostile number of markers', () => {
+  // Issue 10 item 8: `changes.push(...result.changes)` overflowed the stack at about 125,000 markers
+  // in one file, so anyone who could commit under update.path crashed every run of the automation.
+  it('rewrites 130,000 markers of one file without exceeding the call stack', async () => {
+    const count = 130_000;
+    const { tree } = memoryTree({
+      'many.yaml': '- old # {"$imagepolicy": "apps:web:tag"}\n'.repeat(count),
+    });
+
+    const result = await rewriteTree(tree, setters);
+
+    expect(result.changes).toHaveLength(count);
+    expect(result.changes[count - 1]?.line).toBe(count);
+    expect(result.filesChanged).toEqual(['many.yaml']);
+  }, 15_000);
+});

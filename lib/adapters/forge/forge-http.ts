@@ -80,6 +80,9 @@ export const sendForgeRequest = async (
         ...(request.body !== undefined && { 'Content-Type': 'application/json' }),
       },
       ...(request.body !== undefined && { body: JSON.stringify(request.body) }),
+      // Never follow: the request carries a token (GitLab's PRIVATE-TOKEN survives a cross-origin
+      // redirect in fetch, unlike Authorization), and a redirect could point it at any address.
+      redirect: 'manual',
       signal: AbortSignal.timeout(settings.timeoutMs),
     });
   } catch (cause) {
@@ -88,6 +91,18 @@ export const sendForgeRequest = async (
       cause,
       data: { method: request.method, path },
     });
+  }
+  if (response.status >= 300 && response.status <= 399) {
+    await response.body?.cancel().catch(() => {});
+    const path = new URL(request.url).pathname;
+    let to = 'an invalid location';
+    try {
+      to = new URL(response.headers.get('location') ?? '', request.url).origin;
+    } catch {}
+    throw new InvalidConfigError(
+      `${request.method} ${path}: ${response.status} redirect to ${to}; redirects are not followed (is the forge URL current?)`,
+      { data: { status: response.status, method: request.method, path, location: to } },
+    );
   }
   const text = await response.text();
   let json: unknown = null;

@@ -136,7 +136,7 @@ export const createLocalQueue = (options: LocalQueueOptions): LocalQueue => {
     let retryLater: Spooled[] = [];
     try {
       for (const { request, items } of byAutomation.values()) {
-        const attempt = Math.max(...items.map((i) => i.attempts)) + 1;
+        const attempt = items.reduce((most, i) => Math.max(most, i.attempts), 0) + 1;
         try {
           await settings.process(request, { groupId, attempt });
           await Promise.all(items.map(finish));
@@ -172,8 +172,9 @@ export const createLocalQueue = (options: LocalQueueOptions): LocalQueue => {
       releaseSlot();
       group.running = false;
       if (retryLater.length > 0) {
-        group.pending.unshift(...retryLater);
-        const attempts = Math.max(...retryLater.map((i) => i.attempts));
+        // No spread into a call: a burst can leave thousands of items to retry.
+        group.pending = retryLater.concat(group.pending);
+        const attempts = retryLater.reduce((most, i) => Math.max(most, i.attempts), 0);
         const ceiling = Math.min(settings.maxRetryDelayMs, settings.baseRetryDelayMs * 2 ** (attempts - 1));
         group.retryTimer = setTimeout(
           () => {

@@ -103,7 +103,7 @@ export const settleSqsBatch = async (
         deps.logger.warn('run failed; messages go back to the queue', fields);
         for (const rest of folds.slice(index)) for (const p of rest.positions) failed.add(p);
         // FIFO: nothing of this group after the first failed message may be acknowledged.
-        const first = Math.min(...fold.positions);
+        const first = fold.positions.reduce((least, p) => Math.min(least, p), Number.POSITIVE_INFINITY);
         for (const p of positions) if (p > first) failed.add(p);
         return;
       }

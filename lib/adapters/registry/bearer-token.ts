@@ -10,6 +10,8 @@ export interface TokenRequest {
   readonly scope: string;
   readonly credentials: RegistryCredentials;
   readonly target: RequestTarget;
+  /** The registry itself is plain HTTP (`insecure` or loopback): only then may the realm be too. */
+  readonly plainHttpAllowed: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -27,6 +29,13 @@ const basicHeader = (username: string, password: string): string =>
  * https://distribution.github.io/distribution/spec/auth/token/ — or, for an identity token from a docker
  * config, the OAuth2 refresh-token grant as a form POST,
  * https://distribution.github.io/distribution/spec/auth/oauth/
+ *
+ * The realm may be on another host than the registry: that is how the token protocol works (Docker Hub's
+ * registry-1.docker.io names auth.docker.io), and docker, containerd and go-containerregistry all send the
+ * registry's credentials there. So do we, with three limits: the realm must be `https:` (plain `http:`
+ * only when the registry itself is plain HTTP, so credentials are never downgraded), a redirect from the
+ * token service is never followed (the sender refuses every 3xx, so credentials reach no third origin),
+ * and the answer is capped (1 MiB) and never quoted, committed or shown: only its token is used.
  */
 export const requestBearerToken = async (
   send: SendFn,
@@ -44,6 +53,13 @@ export const requestBearerToken = async (
         cause,
         data: { registry: target.registry, repository: target.repository },
       },
+    );
+  }
+  const allowed = realm.protocol === 'https:' || (realm.protocol === 'http:' && request.plainHttpAllowed);
+  if (!allowed) {
+    throw new UpstreamError(
+      `${target.subject}: the registry announced a token realm on ${realm.protocol}//${realm.host}; only https (or http for a plain-HTTP registry) is used ${describeFailure(target)}`,
+      { data: { registry: target.registry, repository: target.repository, realmOrigin: realm.origin } },
     );
   }
   const params = new URLSearchParams();

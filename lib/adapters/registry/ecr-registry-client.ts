@@ -1,5 +1,5 @@
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { AuthError } from '../../domain/errors.ts';
+import { AuthError, UpstreamError } from '../../domain/errors.ts';
 import type { RegistryCallOptions, RegistryClient, RegistryRepository } from '../../ports/registry.ts';
 import {
   createAssumedRoleCredentials,
@@ -29,6 +29,10 @@ export const ecrRegistryClientDefaults = Object.freeze({
   listedDigestMaxAgeMs: 30_000,
   /** Repositories whose last listing is remembered. */
   maxListings: 256,
+  /** Tags of one repository, as for the OCI client (README "Hostile registries"). */
+  maxTags: 200_000,
+  /** One whole DescribeImages pass; longer is a retryable UpstreamError. */
+  listDeadlineMs: 60_000,
 });
 
 /** What a per-region ECR client is built from; `credentials` is set when a role is assumed. */
@@ -51,6 +55,8 @@ export interface EcrRegistryClientOptions {
   readonly clock?: () => number;
   readonly pageSize?: number;
   readonly listedDigestMaxAgeMs?: number;
+  readonly maxTags?: number;
+  readonly listDeadlineMs?: number;
 }
 
 interface Listing {
@@ -96,9 +102,17 @@ export const createEcrRegistryClient = (options: EcrRegistryClientOptions = {}):
   async function describeAllTags(
     repo: RegistryRepository,
     host: Extract<EcrHost, { kind: 'private' }>,
-    signal?: AbortSignal,
+    callerSignal?: AbortSignal,
   ): Promise<string[]> {
+    const deadline = AbortSignal.timeout(settings.listDeadlineMs);
+    const signal = callerSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
+    const data = { registry: repo.registry, repository: repo.repository, roleArn: repo.roleArn };
     const client = ecrClient(host, repo.roleArn);
+    const late = (cause?: unknown) =>
+      new UpstreamError(
+        `ECR DescribeImages for ${repo.registry}/${repo.repository}: the listing did not finish within ${settings.listDeadlineMs} ms (${tags.length} tags so far)`,
+        { cause, data: { ...data, deadlineMs: settings.listDeadlineMs } },
+      );
     const tags: string[] = [];
     const digests = new Map<string, string>();
     let nextToken: string | undefined;
@@ -116,21 +130,31 @@ export const createEcrRegistryClient = (options: EcrRegistryClientOptions = {}):
           { abortSignal: signal },
         )
         .catch((error: unknown) => {
-          signal?.throwIfAborted();
+          callerSignal?.throwIfAborted();
+          if (deadline.aborted) throw late(error);
           throw translateAwsError(error, {
             action: `ECR DescribeImages for ${repo.registry}/${repo.repository}`,
-            data: { registry: repo.registry, repository: repo.repository, roleArn: repo.roleArn },
+            data,
           });
         });
       for (const image of page.imageDetails ?? []) {
         // ACTIVE is the API's default filter; an archived image cannot be pulled until restored.
         if (image.imageStatus !== undefined && image.imageStatus !== 'ACTIVE') continue;
         for (const tag of image.imageTags ?? []) {
+          if (tags.length >= settings.maxTags) {
+            throw new UpstreamError(
+              `ECR DescribeImages for ${repo.registry}/${repo.repository}: the repository lists more than ${settings.maxTags} tags (the limit)`,
+              { data: { ...data, maxTags: settings.maxTags } },
+            );
+          }
           tags.push(tag);
           if (image.imageDigest) digests.set(tag, image.imageDigest);
         }
       }
       nextToken = page.nextToken;
+      // Also between pages: a page answered just as the deadline passed must not start another.
+      callerSignal?.throwIfAborted();
+      if (nextToken && deadline.aborted) throw late();
     } while (nextToken);
     remember(repo, digests);
     return tags;

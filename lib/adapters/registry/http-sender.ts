@@ -23,8 +23,12 @@ export interface RetryPolicy {
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
+/** Largest body read per kind of request, in bytes; a larger answer is refused mid-stream. */
+export type BodyLimits = Readonly<Record<RequestKind, number>>;
+
 export interface HttpSenderOptions {
   readonly fetch: typeof fetch;
+  readonly maxBodyBytes: BodyLimits;
   readonly clock: () => number;
   readonly retry: RetryPolicy;
   readonly timeoutMs: number;
@@ -71,6 +75,50 @@ export const abortableSleep = (ms: number, signal?: AbortSignal): Promise<void> 
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
+class BodyTooLarge extends Error {
+  readonly limit: number;
+  constructor(limit: number) {
+    super(`body over ${limit} bytes`);
+    this.limit = limit;
+  }
+}
+
+/**
+ * The body as text, read chunk by chunk and abandoned as soon as it passes `limit` bytes: a hostile
+ * registry's 400 MB tag page costs at most `limit` bytes of memory, not 1.5 GB.
+ */
+const readBodyCapped = async (response: Response, limit: number): Promise<string> => {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > limit) {
+    await response.body?.cancel().catch(() => {});
+    throw new BodyTooLarge(limit);
+  }
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw new BodyTooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+};
+
+/** `https://other.example`: where a redirect points, without a path or query that may carry a token. */
+const originOf = (location: string | null, base: string): string => {
+  try {
+    return new URL(location ?? '', base).origin;
+  } catch {
+    return 'an invalid location';
+  }
+};
+
 class AttemptTimedOut extends Error {
   constructor(cause: unknown) {
     super('registry request timed out', { cause });
@@ -89,6 +137,11 @@ const networkReason = (error: unknown, timedOut: boolean, timeoutMs: number): st
  * full jitter (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/), or the
  * server's `Retry-After` when it gives one. Non-retryable statuses, and the last retryable one, are
  * returned for the caller to map; network failures that outlive the retries become UpstreamError.
+ *
+ * Redirects are never followed (`redirect: 'manual'`): the Distribution spec allows them for blob
+ * downloads only, which this service never makes, and following one would let a registry point the
+ * worker, with its credentials, at any address (the metadata service, say). A 3xx is an UpstreamError
+ * naming the registry and the origin it pointed at. Bodies are capped per request kind (`maxBodyBytes`).
  */
 export const createHttpSender = (options: HttpSenderOptions): SendFn => {
   const { retry } = options;
@@ -106,10 +159,11 @@ export const createHttpSender = (options: HttpSenderOptions): SendFn => {
         headers: { 'user-agent': options.userAgent, ...request.headers },
         body: request.body,
         signal,
-        redirect: 'follow',
+        redirect: 'manual',
       });
       status = response.status;
-      const body = request.method === 'HEAD' ? '' : await response.text();
+      const body =
+        request.method === 'HEAD' ? '' : await readBodyCapped(response, options.maxBodyBytes[request.kind]);
       return { status, headers: response.headers, body, url: request.url, attempts: attempt };
     } catch (error) {
       // Our own timer, not the caller's signal: a retryable failure (the body read counts too).
@@ -128,6 +182,7 @@ export const createHttpSender = (options: HttpSenderOptions): SendFn => {
         response = await sendOnce(request, attempt);
       } catch (error) {
         if (request.signal?.aborted) throw request.signal.reason;
+        if (error instanceof BodyTooLarge) throw tooLarge(request, error.limit);
         const timedOut = error instanceof AttemptTimedOut;
         const reason = networkReason(timedOut ? error.cause : error, timedOut, options.timeoutMs);
         if (attempt >= retry.attempts) {
@@ -147,6 +202,7 @@ export const createHttpSender = (options: HttpSenderOptions): SendFn => {
         await retry.sleep(backoffMs(attempt), request.signal);
         continue;
       }
+      if (response.status >= 300 && response.status <= 399) throw redirected(request, response);
       if (!RETRYABLE_STATUS.has(response.status) || attempt >= retry.attempts) return response;
       const serverWait = retryAfterMs(response.headers.get('retry-after'), options.clock());
       // Waiting minutes inside one invocation helps nobody: hand the hint to the queue instead.
@@ -154,4 +210,32 @@ export const createHttpSender = (options: HttpSenderOptions): SendFn => {
       await retry.sleep(serverWait ?? backoffMs(attempt), request.signal);
     }
   };
+};
+
+const tooLarge = (request: SendRequest, limit: number): UpstreamError =>
+  new UpstreamError(
+    `${request.target.subject}: the registry's answer exceeds the limit of ${limit} bytes for a ${request.kind} request ${describeFailure(request.target)}`,
+    {
+      data: {
+        registry: request.target.registry,
+        repository: request.target.repository,
+        kind: request.kind,
+        limitBytes: limit,
+      },
+    },
+  );
+
+const redirected = (request: SendRequest, response: RegistryResponse): UpstreamError => {
+  const to = originOf(response.headers.get('location'), request.url);
+  return new UpstreamError(
+    `${request.target.subject}: the ${request.kind === 'token' ? 'token service' : 'registry'} redirected a ${request.kind} request to ${to}; redirects are not followed ${describeFailure(request.target, response.status)}`,
+    {
+      data: {
+        registry: request.target.registry,
+        repository: request.target.repository,
+        status: response.status,
+        location: to,
+      },
+    },
+  );
 };

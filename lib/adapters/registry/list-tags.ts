@@ -15,6 +15,10 @@ export interface ListTagsDeps {
   readonly sendAuthorized: (request: AuthorizedRequest) => Promise<RegistryResponse>;
   readonly pageSize: number;
   readonly maxPages: number;
+  /** Tags of one repository, all pages together. */
+  readonly maxTags: number;
+  /** The whole listing, every page, retry and token request included. */
+  readonly deadlineMs: number;
 }
 
 // Registries that cap `n` lower than asked (quay.io: 100, Flux IRC#585) answer with one of these.
@@ -43,10 +47,19 @@ const tagsOf = (response: RegistryResponse, target: RequestTarget): readonly str
   return tags as string[];
 };
 
+const failure = (target: RequestTarget, problem: string, data: Readonly<Record<string, unknown>>) =>
+  new UpstreamError(`${target.subject}: ${problem} ${describeFailure(target)}`, {
+    data: { registry: target.registry, repository: target.repository, ...data },
+  });
+
 /**
  * Every tag of a repository, in registry order: `GET /v2/<name>/tags/list?n=…`, then every `Link` page to
  * the end; a page may hold fewer than `n` tags while a `Link` is present, so only the missing header ends it.
  * https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-tags
+ *
+ * Bounded against a hostile registry (ARCHITECTURE rule 12): a `Link` is followed on the registry's own
+ * origin only (anywhere else would make the worker fetch an address of the registry's choosing), at most
+ * `maxPages` pages and `maxTags` tags, all within `deadlineMs`; each page's size is capped by the sender.
  */
 export const listAllTags = async (
   deps: ListTagsDeps,
@@ -54,6 +67,28 @@ export const listAllTags = async (
   options: RegistryCallOptions = {},
 ): Promise<string[]> => {
   const target: RequestTarget = { registry: repo.registry, repository: repo.repository, subject: 'tag list' };
+  const deadline = AbortSignal.timeout(deps.deadlineMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+  const progress = { pages: 0, tags: 0 };
+  try {
+    return await listPages(deps, repo, target, signal, progress);
+  } catch (error) {
+    if (!deadline.aborted || options.signal?.aborted) throw error;
+    throw failure(
+      target,
+      `the listing did not finish within ${deps.deadlineMs} ms (${progress.pages} pages, ${progress.tags} tags so far)`,
+      { deadlineMs: deps.deadlineMs, pages: progress.pages, tags: progress.tags },
+    );
+  }
+};
+
+const listPages = async (
+  deps: ListTagsDeps,
+  repo: RegistryRepository,
+  target: RequestTarget,
+  signal: AbortSignal,
+  progress: { pages: number; tags: number },
+): Promise<string[]> => {
   const fetchPage = (url: string) =>
     deps.sendAuthorized({
       repo,
@@ -62,7 +97,7 @@ export const listAllTags = async (
       kind: 'tags',
       target,
       headers: { accept: 'application/json' },
-      signal: options.signal,
+      signal,
     });
 
   const unpaged = repositoryUrl(repo, 'tags/list');
@@ -74,23 +109,36 @@ export const listAllTags = async (
   }
   const tags: string[] = [];
   const visited = new Set<string>([url]);
+  const origin = new URL(unpaged).origin;
   for (let page = 1; ; page++) {
     if (response.status !== 200) throw errorForResponse(target, response, { attempts: response.attempts });
-    tags.push(...tagsOf(response, target));
+    const listed = tagsOf(response, target);
+    if (tags.length + listed.length > deps.maxTags) {
+      throw failure(target, `the repository lists more than ${deps.maxTags} tags (the limit)`, {
+        maxTags: deps.maxTags,
+        pages: page,
+      });
+    }
+    // A loop, not push(...listed): registries that ignore `n` send 125,000+ tags in one page.
+    for (const tag of listed) tags.push(tag);
+    progress.pages = page;
+    progress.tags = tags.length;
     const next = nextPageUrl(response.headers.get('link'), url);
     if (next === undefined) return tags;
-    const problem = visited.has(next)
-      ? 'repeats a page'
-      : page >= deps.maxPages
-        ? `exceeds ${deps.maxPages} pages`
-        : undefined;
+    const nextOrigin = new URL(next).origin;
+    const problem =
+      nextOrigin !== origin
+        ? `points to another origin (${nextOrigin}); only the registry's own is followed`
+        : visited.has(next)
+          ? 'repeats a page'
+          : page >= deps.maxPages
+            ? `exceeds ${deps.maxPages} pages`
+            : undefined;
     if (problem) {
-      throw new UpstreamError(
-        `${target.subject}: the registry's pagination ${problem} after ${tags.length} tags ${describeFailure(target)}`,
-        {
-          data: { registry: target.registry, repository: target.repository, pages: page, tags: tags.length },
-        },
-      );
+      throw failure(target, `the registry's pagination ${problem} after ${tags.length} tags`, {
+        pages: page,
+        tags: tags.length,
+      });
     }
     visited.add(next);
     url = next;

@@ -2,6 +2,7 @@ import { InvalidConfigError } from '../../domain/errors.ts';
 import type { RegistryCallOptions, RegistryClient, RegistryRepository } from '../../ports/registry.ts';
 import {
   abortableSleep,
+  type BodyLimits,
   createHttpSender,
   type RegistryRequestInfo,
   type RetryPolicy,
@@ -27,7 +28,15 @@ export interface OciRegistryClientOptions {
   readonly pageSize?: number;
   /** Safety net against endless pagination. */
   readonly maxPages?: number;
+  /** Tags of one repository, all pages together; more is an UpstreamError. */
+  readonly maxTags?: number;
+  /** One whole tag listing (every page, retry and token request); longer is a retryable UpstreamError. */
+  readonly listDeadlineMs?: number;
+  /** Largest body read per request kind; see `defaults.maxBodyBytes`. */
+  readonly maxBodyBytes?: Partial<BodyLimits>;
 }
+
+const MiB = 1024 * 1024;
 
 export const defaults = Object.freeze({
   fetch: (...args: Parameters<typeof fetch>) => fetch(...args),
@@ -44,6 +53,23 @@ export const defaults = Object.freeze({
   userAgent: 'image-automation (oci-distribution-client)',
   pageSize: 1000,
   maxPages: 10_000,
+  // 200,000 tags: the largest repositories we know of hold tens of thousands; a policy over more is
+  // meaningless, and the list (a few MB) still fits a 1 GB worker many times over.
+  maxTags: 200_000,
+  listDeadlineMs: 60_000,
+  /**
+   * A hostile registry decides how much it sends: every body is read with a cap (README "Hostile
+   * registries"). A page of 1000 tags is ~50 KB, so 16 MiB serves registries that ignore `n` and send
+   * ~300,000 tags at once; tokens are a few KB (JWTs); the `/v2/` ping's body is not used. Manifests
+   * would be 4 MiB (the Distribution spec's suggestion) but are never downloaded: digests come from HEAD.
+   */
+  maxBodyBytes: Object.freeze({
+    tags: 16 * MiB,
+    token: 1 * MiB,
+    ping: 64 * 1024,
+    'manifest-head': 0,
+    other: 1 * MiB,
+  } satisfies BodyLimits),
 });
 
 // OCI distribution spec name grammar; guards the URL path as much as the registry's own checks.
@@ -65,6 +91,7 @@ export const createOciRegistryClient = (options: OciRegistryClientOptions = {}):
     throw new InvalidConfigError('registry client: retry.attempts must be at least 1');
   const send = createHttpSender({
     fetch: options.fetch ?? defaults.fetch,
+    maxBodyBytes: { ...defaults.maxBodyBytes, ...options.maxBodyBytes },
     clock,
     retry,
     timeoutMs: options.timeoutMs ?? defaults.timeoutMs,
@@ -73,7 +100,12 @@ export const createOciRegistryClient = (options: OciRegistryClientOptions = {}):
   });
   const sendAuthorized = createRegistryAuth({ send, clock });
   const pageSize = options.pageSize ?? defaults.pageSize;
-  const maxPages = options.maxPages ?? defaults.maxPages;
+  const listing = {
+    pageSize,
+    maxPages: options.maxPages ?? defaults.maxPages,
+    maxTags: options.maxTags ?? defaults.maxTags,
+    deadlineMs: options.listDeadlineMs ?? defaults.listDeadlineMs,
+  };
 
   function checkRepository(repo: RegistryRepository): void {
     if (!REPOSITORY.test(repo.repository) || repo.registry === '' || /[/\s]/.test(repo.registry)) {
@@ -86,7 +118,7 @@ export const createOciRegistryClient = (options: OciRegistryClientOptions = {}):
 
   async function listTags(repo: RegistryRepository, callOptions?: RegistryCallOptions): Promise<string[]> {
     checkRepository(repo);
-    return listAllTags({ sendAuthorized, pageSize, maxPages }, repo, callOptions);
+    return listAllTags({ sendAuthorized, ...listing }, repo, callOptions);
   }
 
   async function resolveDigest(

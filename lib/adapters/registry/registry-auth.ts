@@ -94,6 +94,7 @@ export const createRegistryAuth = (deps: { readonly send: SendFn; readonly clock
         scope: `repository:${request.repo.repository}:pull`,
         credentials,
         target: request.target,
+        plainHttpAllowed: registryOrigin(request.repo).startsWith('http:'),
       }),
     );
     const { token, fromCache } = await untilAborted(shared, request.signal);

@@ -1,4 +1,5 @@
 import { InvalidConfigError, UpstreamError } from '../../domain/errors.ts';
+import { isOciTag } from '../../domain/policy/oci-tag.ts';
 import type { RegistryCallOptions, RegistryRepository } from '../../ports/registry.ts';
 import { isContentDigest } from './content-digest.ts';
 import type { RegistryResponse } from './http-sender.ts';
@@ -10,9 +11,6 @@ import { describeFailure, errorForResponse, type RequestTarget } from './registr
 export interface ResolveDigestDeps {
   readonly sendAuthorized: (request: AuthorizedRequest) => Promise<RegistryResponse>;
 }
-
-// OCI distribution spec tag grammar; also keeps path segments such as `..` out of the URL.
-const TAG = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
 
 /**
  * The digest `repo:tag` points at: one `HEAD /v2/<name>/manifests/<tag>` with every manifest type accepted,
@@ -32,7 +30,8 @@ export const resolveTagDigest = async (
     repository: repo.repository,
     subject: `tag "${tag}"`,
   };
-  if (!TAG.test(tag)) {
+  // The OCI tag grammar also keeps path segments such as `..` out of the URL.
+  if (!isOciTag(tag)) {
     throw new InvalidConfigError(`tag "${tag}" is not a valid OCI tag ${describeFailure(target)}`, {
       data: { registry: repo.registry, repository: repo.repository, tag },
     });

@@ -156,7 +156,7 @@ export const SPRIG_LISTS: Readonly<Record<string, FuncDef>> = {
     [],
     (lists) => {
       const out: GoValue[] = [];
-      for (const l of lists) out.push(...asList(l, 'Cannot concat type').items);
+      for (const l of lists) for (const item of asList(l, 'Cannot concat type').items) out.push(item);
       return anySlice(out, out.length === 0);
     },
     A,

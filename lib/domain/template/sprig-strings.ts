@@ -135,7 +135,12 @@ const swapcase = (s: string): string => {
  * goutils `DeleteWhiteSpace` and `Initials` walk bytes, not runes, and write each byte back as a rune;
  * non-ASCII text comes out as Latin-1 mojibake in Flux too. Reproduced for identical output.
  */
-const latin1 = (bytes: number[]): string => String.fromCharCode(...bytes);
+const latin1 = (bytes: number[]): string => {
+  // In slices: a spread of a long string's bytes would exceed the engine's argument limit.
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 4096) out += String.fromCharCode(...bytes.slice(i, i + 4096));
+  return out;
+};
 const nospace = (s: string): string => {
   const bytes = [...utf8Encode(s)];
   const kept = bytes.filter((b) => !isSpace(b));

@@ -2,6 +2,7 @@ import type { PolicyPlan } from '../../app/explain-policy.ts';
 import type { AutomationPlan, PlanReport } from '../../app/plan-automations.ts';
 import { formatLatestRef } from '../../domain/changes.ts';
 import type { TagSample } from '../../domain/policy/selection-trace.ts';
+import { escapeControl, escapeControlKeepingLines } from '../../domain/terminal-text.ts';
 import { oneLine } from './text-table.ts';
 
 /**
@@ -114,7 +115,9 @@ export const renderPlan = (report: PlanReport, limit: number = planRenderDefault
         lines.push(`    ${c.file}:${c.line} ${c.setter}: ${c.oldValue} -> ${c.newValue}`);
     }
     for (const w of a.warnings) lines.push(`  warning: ${w.file}:${w.line}: ${w.message}`);
-    return `${lines.join('\n')}\n${a.diffs.map((d) => d.diff).join('')}`;
+    // Tags, messages and file contents come from outside: escaped before they reach a terminal.
+    const text = lines.map(escapeControl).join('\n');
+    return `${text}\n${escapeControlKeepingLines(a.diffs.map((d) => d.diff).join(''))}`;
   });
   return blocks.join('\n');
 };

@@ -42,7 +42,9 @@ export const renderStatus = (report: StatusReport): string => {
     report.repositories.map((r) => [
       r.repository,
       r.recorded ? age(r.lastScanAgeSeconds) : 'never',
-      r.tagCount === undefined ? NONE : String(r.tagCount),
+      r.tagCount === undefined
+        ? NONE
+        : `${r.tagCount}${r.invalidTagCount ? ` (${r.invalidTagCount} invalid dropped)` : ''}`,
       error(r.lastError),
     ]),
   );

@@ -1,10 +1,14 @@
+import { escapeControl } from '../../domain/terminal-text.ts';
+
 /**
  * Aligned columns for terminals (`kubectl get` style): a header row in capitals, two spaces
- * between columns, no trailing spaces, so golden tests compare exact text.
+ * between columns, no trailing spaces, so golden tests compare exact text. Cells hold registry and
+ * repository text: every control character is escaped here, once for every table.
  */
-export const renderTable = (headers: readonly string[], rows: readonly (readonly string[])[]): string => {
+export const renderTable = (headers: readonly string[], rawRows: readonly (readonly string[])[]): string => {
+  const rows = rawRows.map((row) => row.map(escapeControl));
   const widths = headers.map((header, i) =>
-    Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)),
+    rows.reduce((widest, row) => Math.max(widest, (row[i] ?? '').length), header.length),
   );
   const line = (cells: readonly string[]) =>
     cells

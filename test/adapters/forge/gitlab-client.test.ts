@@ -4,6 +4,7 @@ import { createForgeClients } from '../../../lib/adapters/forge/forge-clients.ts
 import { AuthError, ConflictError, InvalidConfigError } from '../../../lib/domain/errors.ts';
 import type { ForgeCredential } from '../../../lib/ports/forge.ts';
 import { type FakeGitLab, startFakeGitLab } from '../../helpers/fake-gitlab.ts';
+import { startStubRegistry } from '../registry/stub-registry.ts';
 
 describe('GitLab merge requests (REST v4) against a fake that checks the documented requests', () => {
   let gitServer: GitServer;
@@ -102,5 +103,31 @@ describe('GitLab merge requests (REST v4) against a fake that checks the documen
       .catch((e: unknown) => e);
     expect(unknown).toBeInstanceOf(InvalidConfigError);
     expect((unknown as Error).message).toBe('GitLab user "mallory" not found');
+  });
+});
+
+describe('GitLab redirects (issue 10 item 7)', () => {
+  it('follows no redirect: the PRIVATE-TOKEN never reaches the origin a redirect names', async () => {
+    const elsewhere = await startStubRegistry((_, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('[]');
+    });
+    const forgeHost = await startStubRegistry((request, response) => {
+      response.writeHead(302, { location: `${elsewhere.url}${request.url}` });
+      response.end();
+    });
+    try {
+      const forge = createForgeClients()(
+        { kind: 'gitlab', apiUrl: `${forgeHost.url}/api/v4`, project: 'platform/deploy/fleet' },
+        { renewable: false, credential: async () => ({ scheme: 'private-token', token: 'glpat-valid' }) },
+      );
+      const error = await forge.findOpenPullRequest({ head: 'image-updates', base: 'main' }).catch((e) => e);
+      expect(error).toBeInstanceOf(InvalidConfigError);
+      expect(error.message).toContain(`302 redirect to ${elsewhere.url}; redirects are not followed`);
+      expect(forgeHost.requests[0]?.headers['private-token']).toBe('glpat-valid');
+      expect(elsewhere.requests).toEqual([]);
+    } finally {
+      await Promise.all([forgeHost.stop(), elsewhere.stop()]);
+    }
   });
 });

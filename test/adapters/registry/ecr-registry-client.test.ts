@@ -126,6 +126,38 @@ describe('ECR registry client: control plane (aws-sdk-client-mock)', () => {
     expect(built).toEqual([{ region: 'eu-west-1', useFipsEndpoint: false }]);
   });
 
+  // Issue 10 item 8: a DescribeImages pass had no bound on tags or time.
+  it('stops a listing over maxTags, and one past its deadline, with an UpstreamError naming the limit', async () => {
+    ecrMock.on(DescribeImagesCommand).callsFake(async (input: { nextToken?: string }) => {
+      const page = Number(input.nextToken ?? '0');
+      // From page 3 on, each page takes 100 ms.
+      if (page >= 3) await new Promise((resolve) => setTimeout(resolve, 100));
+      return {
+        imageDetails: [{ imageDigest: 'sha256:aaa', imageTags: [`${page}.0`, `${page}.1`] }],
+        nextToken: String(page + 1),
+      };
+    });
+    const limited = createEcrRegistryClient({
+      ecrClientFor: ecrClientRecorder().ecrClientFor,
+      oci: recordingOci().client,
+      clock,
+      maxTags: 5,
+    });
+    const tooMany = await limited.listTags(ecrRepo()).catch((e) => e);
+    expect(tooMany).toMatchObject({ code: 'Upstream', data: { maxTags: 5 } });
+    expect(tooMany.message).toContain('more than 5 tags');
+
+    const slow = createEcrRegistryClient({
+      ecrClientFor: ecrClientRecorder().ecrClientFor,
+      oci: recordingOci().client,
+      clock,
+      listDeadlineMs: 300,
+    });
+    const late = await slow.listTags(ecrRepo()).catch((e) => e);
+    expect(late).toMatchObject({ code: 'Upstream', retryable: true, data: { deadlineMs: 300 } });
+    expect(late.message).toContain('did not finish within 300 ms');
+  });
+
   it('answers digests of a fresh listing from the same pass, and HEADs once the listing is old', async () => {
     ecrMock.on(DescribeImagesCommand).resolves({
       imageDetails: [{ imageDigest: 'sha256:listed', imageTags: ['1.1.0'] }],
