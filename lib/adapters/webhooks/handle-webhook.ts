@@ -39,6 +39,15 @@ const answer = (
   body: JSON.stringify(body),
 });
 
+/**
+ * The Receiver a path names, or undefined (answer 404). The local server asks this before it reads
+ * a body, so a made-up path costs no buffering and no waiting on a slow sender.
+ */
+export const receiverForPath = (path: string, deps: Pick<WebhookDeps, 'receivers'>) => {
+  const digest = HOOK_PATH.exec(path)?.[1];
+  return digest ? deps.receivers().get(digest) : undefined;
+};
+
 const mediaType = (header: string | undefined) => (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 
 export const handleWebhook = async (
@@ -46,8 +55,7 @@ export const handleWebhook = async (
   deps: WebhookDeps,
 ): Promise<WebhookResponse> => {
   const limit = deps.maxBodyBytes ?? webhookDefaults.maxBodyBytes;
-  const digest = HOOK_PATH.exec(request.path)?.[1];
-  const configured = digest ? deps.receivers().get(digest) : undefined;
+  const configured = receiverForPath(request.path, deps);
   if (!configured) return answer(404, { error: 'not found' });
   const { implementation, context } = configured;
   const log = deps.logger.child({ receiver: `${context.namespace}/${context.name}`, type: context.type });
