@@ -55,6 +55,8 @@ export interface LocalRuntime {
   sweep(): ReturnType<typeof sweep>;
   /** `status` / `GET /status`: the recorded state, with the configuration's objects that never ran. */
   statusReport(now?: Date): Promise<StatusReport>;
+  /** Forgets delivery ids past the retention (the file state store's `prune`); the number removed. */
+  pruneDeliveries(): Promise<number>;
   /** True when `Authorization: Bearer <token>` holds a Receiver's token or IMAGE_AUTOMATION_STATUS_TOKEN. */
   authorizeStatus(authorization: string | undefined): boolean;
 }
@@ -148,6 +150,7 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
     reconcile,
     ingest: (input) => ingestHook(ingestDeps, input),
     sweep: () => sweep(ingestDeps),
+    pruneDeliveries: () => fileState.prune(),
     statusReport: (now = systemClock.now()) => buildStatusReport(state, { now, config }),
     authorizeStatus: (authorization) => {
       const given = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];

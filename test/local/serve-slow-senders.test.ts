@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir } from '../../infra/peers/scratch-dir.ts';
 import { hookPath } from '../../lib/adapters/webhooks/hook-path.ts';
-import { main } from '../../lib/local/cli.ts';
 import { httpServerDefaults, startHttpServer } from '../../lib/local/http-server.ts';
 import { silentLogger } from '../../lib/ports/logger.ts';
-import { recordingIo } from '../helpers/cli-io.ts';
 import { fleetManifests } from '../helpers/fleet-config.ts';
+import { serveInProcess } from '../helpers/serve-in-process.ts';
 
 const TOKEN = 'slow-senders-token';
 const REAL_PATH = hookPath(TOKEN, 'registry', 'apps');
@@ -43,8 +42,7 @@ const within = <T>(promise: Promise<T>, ms: number, what: string) =>
 describe('serve: slow and hostile senders', () => {
   let work: { path: string; remove: () => Promise<void> };
   let url: URL;
-  let stop: () => void;
-  let exited: Promise<number>;
+  let serve: Awaited<ReturnType<typeof serveInProcess>>;
 
   beforeAll(async () => {
     work = await scratchDir('ia-serve-slow-');
@@ -66,34 +64,11 @@ spec:
         ],
       }),
     );
-    const output = recordingIo();
-    let interrupt = () => {};
-    const interrupted = new Promise<void>((resolve) => {
-      interrupt = resolve;
-    });
-    stop = interrupt;
-    const io = { ...output.io, waitForInterrupt: () => interrupted };
-    exited = main(
-      [
-        'serve',
-        '--config',
-        config,
-        '--state',
-        join(work.path, 'state'),
-        '--port',
-        '0',
-        '--sweep-seconds',
-        '0',
-      ],
-      io,
-    );
-    for (let i = 0; i < 200 && !/listening on/.test(output.stdout()); i++)
-      await new Promise((r) => setTimeout(r, 25));
-    url = new URL(/listening on (\S+)/.exec(output.stdout())?.[1] ?? '');
+    serve = await serveInProcess(config, join(work.path, 'state'));
+    url = new URL(serve.url);
   });
   afterAll(async () => {
-    stop?.();
-    expect(await exited).toBe(0);
+    expect(await serve?.stop()).toBe(0);
     await work?.remove();
   });
 
