@@ -100,8 +100,9 @@ describe('serve: events per request, batched writes, pruned delivery ids', () =>
     // One queue file (the run fails on the unreachable Git server and stays queued for a retry)…
     const queued = [...(await files(pending)), ...(await files(join(pending, '..', 'dead')))];
     expect(queued).toHaveLength(1);
-    // …and one delivery file per event.
+    // …and one delivery file per event, each id prefixed with its Receiver.
     expect(await files(deliveries)).toHaveLength(101);
+    expect(await files(deliveries)).toContain(deliveryFile('apps/registry:distribution:batch-7'));
 
     const replay = await post(body);
     expect(await replay.json()).toMatchObject({ accepted: 0, duplicates: 100, queued: 0 });
