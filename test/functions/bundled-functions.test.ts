@@ -228,7 +228,7 @@ describe('bundled functions (the code inside the zips)', () => {
     expect(JSON.parse(messages[0]?.Body ?? '')).toMatchObject({
       automation: 'apps/fleet',
       reason: 'event',
-      deliveryIds: ['distribution:bundled-evt-1'],
+      deliveryIds: ['apps/registry:distribution:bundled-evt-1'],
     });
     expect(secretsManager.requested).toContain('image-automation/apps/receiver-token');
     expect(lines.find((l) => l.message === 'event queued')).toMatchObject({
