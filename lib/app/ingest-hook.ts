@@ -3,7 +3,7 @@ import { repositoriesForEvent } from '../domain/flux/receiver-scope.ts';
 import { automationsForRepositories, gitRepositoryOf } from '../domain/flux/scope.ts';
 import type { FluxConfig, ImageRepository, ImageUpdateAutomation } from '../domain/flux/types.ts';
 import { redactUrl } from '../domain/redact-url.ts';
-import type { ReconcileRequest, RegistryEvent } from '../domain/work.ts';
+import { mergeReconcileRequests, type ReconcileRequest, type RegistryEvent } from '../domain/work.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Queue, QueueMessage } from '../ports/queue.ts';
@@ -72,14 +72,55 @@ export const reconcileMessage = (
   request: { automation: automationKey(automation), ...request },
 });
 
+interface MatchedEvent {
+  readonly event: RegistryEvent;
+  readonly canonicalNames: readonly string[];
+  readonly automations: ReadonlyMap<string, ImageUpdateAutomation>;
+}
+
+/**
+ * One message per automation for all the fresh events of a request (its deliveries merged), so a
+ * request costs one durable queue write per automation, not one per event and automation. The
+ * deduplication id names every delivery it carries: the same request retried is the same message.
+ */
+const batchMessages = (config: FluxConfig, fresh: readonly MatchedEvent[], clock: Clock): QueueMessage[] => {
+  const byAutomation = new Map<string, { automation: ImageUpdateAutomation; request: ReconcileRequest }>();
+  for (const { event, canonicalNames, automations } of fresh) {
+    const triggeredAt =
+      event.pushedAt && !Number.isNaN(Date.parse(event.pushedAt))
+        ? new Date(event.pushedAt).toISOString()
+        : clock.now().toISOString();
+    for (const [key, automation] of automations) {
+      const request: ReconcileRequest = {
+        automation: key,
+        repositories: canonicalNames,
+        reason: 'event',
+        deliveryIds: [event.deliveryId],
+        triggeredAt,
+      };
+      const entry = byAutomation.get(key);
+      if (entry) entry.request = mergeReconcileRequests(entry.request, request);
+      else byAutomation.set(key, { automation, request });
+    }
+  }
+  return [...byAutomation.values()].map(({ automation, request }) => {
+    const { automation: _, ...rest } = request;
+    return reconcileMessage(
+      config,
+      automation,
+      rest,
+      `${[...request.deliveryIds].sort().join(',')}:${automationKey(automation)}`,
+    );
+  });
+};
+
 export const ingestHook = async (deps: IngestDeps, input: IngestInput): Promise<IngestOutcome> => {
   const { config, state, queue, clock, logger } = deps;
   const scoped = input.repositories !== 'every-with-image';
   const candidates = scoped ? input.repositories : config.imageRepositories;
-  let accepted = 0;
   let duplicates = 0;
   let unmatched = 0;
-  let queued = 0;
+  const matched: MatchedEvent[] = [];
   for (const event of input.events) {
     const repositories = repositoriesForEvent(candidates, event, { matchPathOnly: scoped });
     const canonicalNames = [...new Set(repositories.map((r) => r.spec.imageName.canonical))];
@@ -97,37 +138,39 @@ export const ingestHook = async (deps: IngestDeps, input: IngestInput): Promise<
       });
       continue;
     }
-    if (await state.hasDelivery(event.deliveryId)) {
+    matched.push({ event, canonicalNames, automations });
+  }
+  // The reads of one request run together; the events it carries are capped at the edge.
+  const seen = await Promise.all(matched.map(({ event }) => state.hasDelivery(event.deliveryId)));
+  const fresh: MatchedEvent[] = [];
+  const inRequest = new Set<string>();
+  matched.forEach((entry, i) => {
+    if (seen[i] || inRequest.has(entry.event.deliveryId)) {
       duplicates++;
-      logger.info('replayed delivery ignored', { deliveryId: event.deliveryId });
-      continue;
+      logger.info('replayed delivery ignored', { deliveryId: entry.event.deliveryId });
+      return;
     }
-    const triggeredAt =
-      event.pushedAt && !Number.isNaN(Date.parse(event.pushedAt))
-        ? new Date(event.pushedAt).toISOString()
-        : clock.now().toISOString();
-    const messages = [...automations.values()].map((automation) =>
-      reconcileMessage(
-        config,
-        automation,
-        { repositories: canonicalNames, reason: 'event', deliveryIds: [event.deliveryId], triggeredAt },
-        `${event.deliveryId}:${automationKey(automation)}`,
-      ),
-    );
-    // Queued (durably) first, remembered second. The other order lost the event when the process
-    // died in between: the sender's retry was taken for a replay of work that was never queued.
-    // Now a crash in between leaves the delivery unremembered, and its retry is queued again — the
-    // queue drops a message it still holds (same deduplication id), a finished one re-runs to no change.
-    await queue.send(messages);
-    if (!(await state.rememberDelivery(event.deliveryId))) {
+    inRequest.add(entry.event.deliveryId);
+    fresh.push(entry);
+  });
+  if (fresh.length === 0) return { accepted: 0, duplicates, unmatched, queued: 0 };
+  const messages = batchMessages(config, fresh, clock);
+  // Queued (durably) first, remembered second. The other order lost the event when the process
+  // died in between: the sender's retry was taken for a replay of work that was never queued.
+  // Now a crash in between leaves the deliveries unremembered, and a retry is queued again — the
+  // queue drops a message it still holds (same deduplication id), a finished one re-runs to no change.
+  await queue.send(messages);
+  const remembered = await Promise.all(fresh.map(({ event }) => state.rememberDelivery(event.deliveryId)));
+  let accepted = 0;
+  fresh.forEach(({ event, automations }, i) => {
+    if (!remembered[i]) {
       // A concurrent delivery of the same id was remembered first: its work is queued; ours is dropped
       // by the queue (same deduplication id) or, if that run already ended, re-runs to no change.
       duplicates++;
       logger.info('replayed delivery ignored', { deliveryId: event.deliveryId });
-      continue;
+      return;
     }
     accepted++;
-    queued += messages.length;
     logger.info('event queued', {
       deliveryId: event.deliveryId,
       registry: event.registry,
@@ -135,6 +178,6 @@ export const ingestHook = async (deps: IngestDeps, input: IngestInput): Promise<
       tag: event.tag,
       automations: [...automations.keys()],
     });
-  }
-  return { accepted, duplicates, unmatched, queued };
+  });
+  return { accepted, duplicates, unmatched, queued: accepted > 0 ? messages.length : 0 };
 };

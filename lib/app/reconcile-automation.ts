@@ -1,11 +1,12 @@
 import type { LatestRef } from '../domain/changes.ts';
 import { sameLatestRef } from '../domain/changes.ts';
-import { InvalidConfigError, toAppError, UpstreamError } from '../domain/errors.ts';
+import { type AppError, InvalidConfigError, toAppError, UpstreamError } from '../domain/errors.ts';
 import { rebuildsPushBranch, reviewSettingsOf } from '../domain/flux/review-annotations.ts';
 import { policiesInScope } from '../domain/flux/scope.ts';
 import type { ImageUpdateAutomation } from '../domain/flux/types.ts';
 import { buildSetters } from '../domain/markers/setters.ts';
 import { renderPushBranch } from '../domain/push-branch-name.ts';
+import { TEMPLATE_EXEC_ERROR, TEMPLATE_PARSE_ERROR } from '../domain/template/template.ts';
 import type { ReconcileRequest } from '../domain/work.ts';
 import type { CommitSigning } from '../ports/commit-signer.ts';
 import type { GitClient } from '../ports/git.ts';
@@ -58,6 +59,27 @@ const sameObserved = (
   Object.keys(a).length === Object.keys(b).length &&
   Object.entries(b).every(([k, v]) => sameLatestRef(a[k], v));
 
+const TEMPLATE_REASONS: ReadonlySet<unknown> = new Set([
+  TEMPLATE_EXEC_ERROR,
+  TEMPLATE_PARSE_ERROR,
+  'RemovedTemplateField',
+]);
+
+/**
+ * A template error (commit message, push branch, pull-request title or body) names the automation
+ * whose template it is: the text is one tenant's, and so is the failure. It stays InvalidConfig, so
+ * the queue settles the run (no retry) and the other automations of the repository go on.
+ */
+const namingAutomation = (error: AppError, key: string): AppError =>
+  error.code === 'InvalidConfig' &&
+  TEMPLATE_REASONS.has(error.data.reason) &&
+  !error.message.startsWith('ImageUpdateAutomation ')
+    ? new InvalidConfigError(`ImageUpdateAutomation ${key}: ${error.message}`, {
+        cause: error,
+        data: { ...error.data, automation: key },
+      })
+    : error;
+
 export const reconcileAutomation = async (
   deps: ReconcileDeps,
   request: ReconcileRequest,
@@ -85,7 +107,7 @@ export const reconcileAutomation = async (
     }
     return outcome;
   } catch (error) {
-    const appError = toAppError(error);
+    const appError = namingAutomation(toAppError(error), request.automation);
     if (!options.dryRun) {
       await updateState(state, 'automation', request.automation, (current) => ({
         ...(current ?? {}),

@@ -1,17 +1,38 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleWebhook, type WebhookDeps, webhookDefaults } from '../adapters/webhooks/handle-webhook.ts';
+import {
+  handleWebhook,
+  receiverForPath,
+  type WebhookDeps,
+  webhookDefaults,
+} from '../adapters/webhooks/handle-webhook.ts';
 import type { StatusView } from '../app/status-report.ts';
 import type { Logger } from '../ports/logger.ts';
 import { readBody } from './read-body.ts';
 
 /**
  * The local HTTP server: Flux-compatible `POST /hook/<digest>`, `GET /healthz` and, behind a bearer
- * token, `GET /status` (the `status` command's report as JSON). Bounded: at most
- * `maxConcurrent` requests are handled at once (more get 429 with Retry-After at once), bodies are
- * read up to the limit only, and slow senders time out.
+ * token, `GET /status` (the `status` command's report as JSON). Bounded against hostile senders:
+ * - a `/hook/` path that names no Receiver is answered 404 before a byte of its body is read;
+ * - a body is read up to the size limit within `bodyTimeoutMs` (else 413 / 408, and the connection
+ *   is closed, so the rest is never read);
+ * - at most `maxConcurrent` requests are read or handled at once, and at most `maxPerAddress` from
+ *   one remote address (more get 429 with Retry-After at once);
+ * - `GET /healthz` is answered outside those limits, so slow senders never make the service look dead;
+ * - headers must arrive within `headersTimeoutMs`, a whole request within `requestTimeoutMs`; an
+ *   idle keep-alive connection closes after `keepAliveTimeoutMs`, any connection after
+ *   `maxRequestsPerSocket` requests, and the server holds at most `maxConnections` sockets.
  */
-export const httpServerDefaults = Object.freeze({ maxConcurrent: 256, requestTimeoutMs: 30_000 });
+export const httpServerDefaults = Object.freeze({
+  maxConcurrent: 256,
+  maxPerAddress: 32,
+  bodyTimeoutMs: 10_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxRequestsPerSocket: 100,
+  maxConnections: 1024,
+});
 
 export interface HttpServerOptions {
   readonly host: string;
@@ -28,6 +49,8 @@ export interface HttpServerOptions {
     readonly report: (view: StatusView) => Promise<unknown>;
   };
   readonly maxConcurrent?: number;
+  readonly maxPerAddress?: number;
+  readonly bodyTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -56,8 +79,11 @@ const send = (
 
 export const startHttpServer = async (options: HttpServerOptions): Promise<RunningServer> => {
   const maxConcurrent = options.maxConcurrent ?? httpServerDefaults.maxConcurrent;
+  const maxPerAddress = options.maxPerAddress ?? httpServerDefaults.maxPerAddress;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? httpServerDefaults.bodyTimeoutMs;
   const limit = options.webhook.maxBodyBytes ?? webhookDefaults.maxBodyBytes;
   let active = 0;
+  const activeByAddress = new Map<string, number>();
   let idle: (() => void) | undefined;
 
   const serve = async (request: IncomingMessage, response: ServerResponse) => {
@@ -81,11 +107,25 @@ export const startHttpServer = async (options: HttpServerOptions): Promise<Runni
       return;
     }
     if (!url.pathname.startsWith('/hook/')) {
-      request.resume();
-      send(response, 404, JSON.stringify({ error: 'not found' }));
+      send(response, 404, JSON.stringify({ error: 'not found' }), { connection: 'close' });
       return;
     }
-    const body = await readBody(request, limit);
+    // Unknown Receiver: refused before the body is read, and the connection closed, so a made-up
+    // path costs neither memory nor a slot for as long as its sender cares to dribble.
+    if (!receiverForPath(url.pathname, options.webhook)) {
+      send(response, 404, JSON.stringify({ error: 'not found' }), { connection: 'close' });
+      return;
+    }
+    const body =
+      request.method === 'POST'
+        ? await readBody(request, limit, bodyTimeoutMs)
+        : ({ ok: true, body: new Uint8Array() } as const);
+    if (!body.ok && body.reason === 'timeout') {
+      send(response, 408, JSON.stringify({ error: `body not received within ${bodyTimeoutMs} ms` }), {
+        connection: 'close',
+      });
+      return;
+    }
     const answer = await handleWebhook(
       {
         method: request.method ?? 'GET',
@@ -98,16 +138,28 @@ export const startHttpServer = async (options: HttpServerOptions): Promise<Runni
       },
       options.webhook,
     );
-    send(response, answer.status, answer.body, { ...answer.headers });
+    const unread = request.method !== 'POST' || !body.ok;
+    send(response, answer.status, answer.body, { ...answer.headers, ...(unread && { connection: 'close' }) });
   };
 
-  const server: Server = createServer((request, response) => {
-    if (active >= maxConcurrent) {
-      request.resume();
-      send(response, 429, JSON.stringify({ error: 'too many requests' }), { 'retry-after': '1' });
+  const isHealthCheck = (request: IncomingMessage) =>
+    (request.method === 'GET' || request.method === 'HEAD') &&
+    new URL(request.url ?? '/', 'http://localhost').pathname === '/healthz';
+
+  const server: Server = createServer({ connectionsCheckingInterval: 1000 }, (request, response) => {
+    const address = request.socket.remoteAddress ?? '';
+    const counted = !isHealthCheck(request);
+    if (counted && (active >= maxConcurrent || (activeByAddress.get(address) ?? 0) >= maxPerAddress)) {
+      send(response, 429, JSON.stringify({ error: 'too many requests' }), {
+        'retry-after': '1',
+        connection: 'close',
+      });
       return;
     }
-    active++;
+    if (counted) {
+      active++;
+      activeByAddress.set(address, (activeByAddress.get(address) ?? 0) + 1);
+    }
     serve(request, response)
       .catch((error: unknown) => {
         options.logger.error('request failed', {
@@ -117,12 +169,19 @@ export const startHttpServer = async (options: HttpServerOptions): Promise<Runni
         else response.end();
       })
       .finally(() => {
+        if (!counted) return;
         active--;
+        const left = (activeByAddress.get(address) ?? 1) - 1;
+        if (left === 0) activeByAddress.delete(address);
+        else activeByAddress.set(address, left);
         if (active === 0) idle?.();
       });
   });
+  server.headersTimeout = httpServerDefaults.headersTimeoutMs;
   server.requestTimeout = httpServerDefaults.requestTimeoutMs;
-  server.headersTimeout = Math.min(server.headersTimeout, httpServerDefaults.requestTimeoutMs);
+  server.keepAliveTimeout = httpServerDefaults.keepAliveTimeoutMs;
+  server.maxRequestsPerSocket = httpServerDefaults.maxRequestsPerSocket;
+  server.maxConnections = httpServerDefaults.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

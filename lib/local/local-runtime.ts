@@ -55,6 +55,8 @@ export interface LocalRuntime {
   sweep(): ReturnType<typeof sweep>;
   /** `status` / `GET /status`: the recorded state, with the configuration's objects that never ran. */
   statusReport(now?: Date, view?: StatusView): Promise<StatusReport>;
+  /** Forgets delivery ids past the retention (the file state store's `prune`); the number removed. */
+  pruneDeliveries(): Promise<number>;
   /**
    * What `Authorization: Bearer <token>` may see: everything with IMAGE_AUTOMATION_STATUS_TOKEN, the
    * namespace of the Receivers whose token it is, or nothing (`undefined`).
@@ -151,6 +153,7 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
     reconcile,
     ingest: (input) => ingestHook(ingestDeps, input),
     sweep: () => sweep(ingestDeps),
+    pruneDeliveries: () => fileState.prune(),
     statusReport: (now = systemClock.now(), view) => buildStatusReport(state, { now, config, view }),
     authorizeStatus: (authorization) => {
       const given = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];

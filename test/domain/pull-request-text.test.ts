@@ -110,4 +110,10 @@ describe('pull-request title and body', () => {
       /^annotation image-automation.io\/pull-request-title: /,
     );
   });
+
+  it('stops a runaway title template at the step budget, naming the annotation', () => {
+    expect(() => renderPullRequest({ ...input, titleTemplate: '{{ range 100000000000 }}{{ end }}' })).toThrow(
+      /^annotation image-automation.io\/pull-request-title: .*execution exceeds the budget of 1000000 steps$/,
+    );
+  });
 });

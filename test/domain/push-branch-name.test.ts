@@ -53,4 +53,10 @@ describe('templated push branches', () => {
       /^annotation image-automation.io\/push-branch-template: template: /,
     );
   });
+
+  it('stops a runaway branch template at the step budget, naming the annotation', () => {
+    expect(() => renderPushBranch('{{ range 100000000000 }}{{ end }}', input)).toThrow(
+      /^annotation image-automation.io\/push-branch-template: .*execution exceeds the budget of 1000000 steps$/,
+    );
+  });
 });

@@ -226,12 +226,12 @@ describe('bundled functions (the code inside the zips)', () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]?.Attributes).toMatchObject({
       MessageGroupId: `${gitServer.url(REPO)}#main`,
-      MessageDeduplicationId: 'distribution:bundled-evt-1:apps/fleet',
+      MessageDeduplicationId: 'apps/registry:distribution:bundled-evt-1:apps/fleet',
     });
     expect(JSON.parse(messages[0]?.Body ?? '')).toMatchObject({
       automation: 'apps/fleet',
       reason: 'event',
-      deliveryIds: ['distribution:bundled-evt-1'],
+      deliveryIds: ['apps/registry:distribution:bundled-evt-1'],
     });
     expect(secretsManager.requested).toContain('image-automation-receivers/apps/receiver-token');
     expect(secretsManager.requested).not.toContain('image-automation/apps/receiver-token');

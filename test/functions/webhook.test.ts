@@ -108,11 +108,11 @@ describe('webhook function (API Gateway HTTP API → SQS)', () => {
     expect(h.sent).toEqual([
       {
         groupId: 'https://git.example.com/fleet.git#main',
-        deduplicationId: 'distribution:evt-1:apps/fleet',
+        deduplicationId: 'apps/registry:distribution:evt-1:apps/fleet',
         request: expect.objectContaining({
           automation: 'apps/fleet',
           reason: 'event',
-          deliveryIds: ['distribution:evt-1'],
+          deliveryIds: ['apps/registry:distribution:evt-1'],
           repositories: [`${REGISTRY}/team/web`],
           triggeredAt: '2026-11-21T10:00:00.000Z',
         }),
@@ -122,7 +122,7 @@ describe('webhook function (API Gateway HTTP API → SQS)', () => {
     expect(queued).toMatchObject({
       level: 'INFO',
       correlation_id: 'Jx1abcDEFgHIJ=',
-      deliveryId: 'distribution:evt-1',
+      deliveryId: 'apps/registry:distribution:evt-1',
       function_name: 'image-automation-test',
       service: 'image-automation',
     });
@@ -183,7 +183,7 @@ describe('webhook function (API Gateway HTTP API → SQS)', () => {
     const response = await h.wrap(webhook, 'http')(httpEvent(registryHook, distributionBody('evt-3')));
     expect(response).toMatchObject({ statusCode: 503, headers: { 'retry-after': '5' } });
     // The sender's retry is not mistaken for a replay.
-    expect(await h.state.rememberDelivery('distribution:evt-3')).toBe(true);
+    expect(await h.state.rememberDelivery('apps/registry:distribution:evt-3')).toBe(true);
   });
 
   it('maps an unexpected failure to a generic 500 that reveals nothing, logged and counted', async () => {

@@ -168,7 +168,7 @@ describe('load: 1,000 webhooks per second for 5 seconds', () => {
     for (const line of serve.logs()) {
       if (['pushed', 'repository up-to-date', 'no change since last run'].includes(String(line.message)))
         for (const id of (line.deliveryIds as string[] | undefined) ?? [])
-          processed.add(id.replace(/^distribution:/, ''));
+          processed.add(id.replace(/^[^:]*:distribution:/, ''));
     }
     const lost = [...accepted].filter((id) => !processed.has(id));
     expect(lost).toEqual([]);

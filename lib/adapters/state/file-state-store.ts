@@ -43,12 +43,37 @@ interface StoredRecord {
   readonly value: unknown;
 }
 
+/**
+ * Group commit for one directory: callers that arrive while a sync is in flight share the next one
+ * (which starts after it, so it covers their files). A request of many deliveries costs about two
+ * directory fsyncs, not one per delivery.
+ */
+const coalescedDirectorySync = (path: string) => {
+  let running: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
+  const start = () => {
+    running = syncDirectory(path).finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+  return (): Promise<void> => {
+    if (!running) return start();
+    next ??= running.then(() => {
+      next = undefined;
+      return start();
+    });
+    return next;
+  };
+};
+
 export const createFileStateStore = (
   options: FileStateStoreOptions,
 ): StateStore & { prune(): Promise<number> } => {
   const { dir, deliveryRetentionMs, readOnly } = { ...fileStateStoreDefaults, ...options };
   const clock = options.clock ?? systemClock;
   const locks = new Map<string, Promise<unknown>>();
+  const syncDeliveries = coalescedDirectorySync(join(dir, 'deliveries'));
 
   const withLock = <T>(id: string, work: () => Promise<T>): Promise<T> => {
     const previous = locks.get(id) ?? Promise.resolve();
@@ -172,7 +197,7 @@ export const createFileStateStore = (
         await writeFileAtomic(path, '');
         await utimes(path, now, now);
       }
-      await syncDirectory(join(dir, 'deliveries'));
+      await syncDeliveries();
       return true;
     });
 

@@ -22,6 +22,14 @@ export const deliveryIdOf = (request: WebhookRequest, receiverKey: string): stri
   return `${receiverKey}:${randomUUID()}`;
 };
 
+/**
+ * For senders that sign the body (HMAC): the id is a digest of the signed bytes, so a captured request
+ * replayed with any headers is the same delivery. Their delivery headers are not covered by the
+ * signature, and the signed payloads carry per-event ids and times, so the bytes differ per event.
+ */
+export const signedBodyDeliveryId = (receiverKey: string, type: string, rawBody: Uint8Array): string =>
+  `${receiverKey}:${type}:body:${createHash('sha256').update(rawBody).digest('hex').slice(0, 32)}`;
+
 /** A stable id derived from fields that identify one push, for senders without delivery ids. */
 export const derivedDeliveryId = (receiverKey: string, ...parts: readonly (string | undefined)[]): string =>
   `${receiverKey}:${createHash('sha256')

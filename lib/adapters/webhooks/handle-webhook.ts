@@ -9,10 +9,18 @@ import type { WebhookRequest } from './webhook-request.ts';
  * The webhook edge, shared by the local server and the Lambda function: route, limit, verify on
  * the raw body, parse, ingest. Answers, in this order: 404 unknown path (no hint of what was
  * wrong), 405 not POST, 413 body over the limit, 415 wrong content type, 401 bad or missing
- * signature, 400 malformed payload, 202 accepted (also for a replay, which causes no work),
+ * signature, 400 malformed payload, 413 more than `maxEventsPerRequest` events, 202 accepted (also for a replay, which causes no work),
  * 429 with Retry-After when the queue is full, 503 when queueing failed for another reason.
  */
-export const webhookDefaults = Object.freeze({ maxBodyBytes: 1024 * 1024 });
+export const webhookDefaults = Object.freeze({
+  maxBodyBytes: 1024 * 1024,
+  /**
+   * Entries one payload may carry (kept or ignored): each kept one is a delivery to remember and work
+   * to queue. Registries send one push per request, or a few (Distribution's envelopes); more is
+   * refused with 413, so one request cannot turn into thousands of writes.
+   */
+  maxEventsPerRequest: 100,
+});
 
 export interface WebhookResponse {
   readonly status: number;
@@ -39,6 +47,15 @@ const answer = (
   body: JSON.stringify(body),
 });
 
+/**
+ * The Receiver a path names, or undefined (answer 404). The local server asks this before it reads
+ * a body, so a made-up path costs no buffering and no waiting on a slow sender.
+ */
+export const receiverForPath = (path: string, deps: Pick<WebhookDeps, 'receivers'>) => {
+  const digest = HOOK_PATH.exec(path)?.[1];
+  return digest ? deps.receivers().get(digest) : undefined;
+};
+
 const mediaType = (header: string | undefined) => (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 
 export const handleWebhook = async (
@@ -46,8 +63,7 @@ export const handleWebhook = async (
   deps: WebhookDeps,
 ): Promise<WebhookResponse> => {
   const limit = deps.maxBodyBytes ?? webhookDefaults.maxBodyBytes;
-  const digest = HOOK_PATH.exec(request.path)?.[1];
-  const configured = digest ? deps.receivers().get(digest) : undefined;
+  const configured = receiverForPath(request.path, deps);
   if (!configured) return answer(404, { error: 'not found' });
   const { implementation, context } = configured;
   const log = deps.logger.child({ receiver: `${context.namespace}/${context.name}`, type: context.type });
@@ -80,6 +96,13 @@ export const handleWebhook = async (
     } else {
       events = parsed.events;
       ignored = parsed.ignored;
+    }
+    const entries = parsed.kind === 'events' ? events.length + ignored : 0;
+    if (entries > webhookDefaults.maxEventsPerRequest) {
+      log.warn('webhook refused: too many events', { entries, limit: webhookDefaults.maxEventsPerRequest });
+      return answer(413, {
+        error: `payload carries ${entries} events; at most ${webhookDefaults.maxEventsPerRequest} per request`,
+      });
     }
   } catch (error) {
     if (isAppError(error) && error.code === 'InvalidInput') {

@@ -17,7 +17,7 @@ import { type ExecState, NIL_INTERFACE, unwrapNil, type Val } from './exec-state
 import { formatValue } from './fmt-printer.ts';
 import { type FuncDef, FuncError, type ParamType } from './func-def.ts';
 import { assignableTo, canBeNil, findFieldPath, type GoType, T } from './go-types.ts';
-import { GoInt, GoMap, GoStruct, type GoValue, isTrue, typeOf, zeroValue } from './go-values.ts';
+import { GoInt, GoMap, GoSlice, GoStruct, type GoValue, isTrue, typeOf, zeroValue } from './go-values.ts';
 
 /** Marks "no value piped in" (Go's `missingVal`), distinct from a nil value. */
 export const MISSING: unique symbol = Symbol('missing');
@@ -241,14 +241,27 @@ const evalCall = (
       `error calling call: ${target === undefined ? 'call of nil' : `non-function ${callee} of type ${typeOf(target)?.name}`}`,
     );
   }
+  let result: GoValue;
   try {
-    return fn.call(argv);
+    result = fn.call(argv);
   } catch (error) {
     s.at(node);
     const message = error instanceof FuncError || error instanceof Error ? error.message : String(error);
     return s.errorf(`error calling ${name}: ${message}`);
   }
+  // What a function builds counts against the budget too (`repeat`, `until` in a loop).
+  s.step(1 + resultSize(result));
+  return result;
 };
+
+const resultSize = (value: GoValue): number =>
+  typeof value === 'string'
+    ? value.length >>> 6
+    : value instanceof GoSlice
+      ? value.items.length
+      : value instanceof GoMap
+        ? value.size
+        : 0;
 
 /** Go `validateType`: a value must be assignable to the parameter; nil becomes the type's zero value. */
 const validateType = (s: ExecState, value: Val, type: ParamType | undefined): GoValue => {

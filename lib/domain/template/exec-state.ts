@@ -39,11 +39,23 @@ export interface FuncEntry {
 export interface ExecLimits {
   /** Output size at which execution stops: a runaway template must not exhaust memory. */
   readonly maxOutputBytes: number;
-  /** Nested `{{template}}` calls (Go allows 100000; JS stacks are smaller). */
+  /** Nested `{{template}}` calls (Go allows 100000; JS stacks are smaller, and messages need few). */
   readonly maxDepth: number;
+  /**
+   * Work one execution may do, counted deterministically (no clock): one step per node walked (each
+   * range iteration walks its body), plus one per function call and one per 64 bytes or element a
+   * function returns. Go has no such budget; here a template comes from a tenant's repository and a
+   * run of `{{ range 100000000000 }}{{ end }}` must end (in an error) rather than pin a core.
+   */
+  readonly maxSteps: number;
 }
 
-export const DEFAULT_LIMITS: ExecLimits = { maxOutputBytes: 1 << 20, maxDepth: 1000 };
+/** Commit messages, branch names and pull-request texts: 64 KiB out, 100 nested calls, 1,000,000 steps. */
+export const DEFAULT_LIMITS: ExecLimits = Object.freeze({
+  maxOutputBytes: 64 * 1024,
+  maxDepth: 100,
+  maxSteps: 1_000_000,
+});
 
 export class ExecState {
   readonly tmpl: ParsedTemplate;
@@ -54,6 +66,7 @@ export class ExecState {
   node: AnyNode | undefined;
   vars: { name: string; value: Val }[];
   depth = 0;
+  steps = 0;
   readonly out: string[] = [];
   outBytes = 0;
 
@@ -103,6 +116,13 @@ export class ExecState {
       if (v?.name === name) return v.value;
     }
     return this.errorf(`undefined variable: ${name}`);
+  }
+
+  /** Spends `cost` steps of the budget; past it, execution stops with an error. */
+  step(cost = 1): void {
+    this.steps += cost;
+    if (this.steps > this.limits.maxSteps)
+      this.errorf(`execution exceeds the budget of ${this.limits.maxSteps} steps`);
   }
 
   write(text: string): void {

@@ -16,6 +16,7 @@ const CONTINUE = Symbol('continue');
 
 const walk = (s: ExecState, dot: Val, node: Node): void => {
   s.at(node);
+  s.step();
   switch (node.kind) {
     case 'action': {
       const value = evalPipeline(s, dot, node.pipe);

@@ -13,7 +13,7 @@ hex sha256 of token + Receiver name + namespace, as Flux computes it), GET /heal
 \`status\` report as JSON, with Authorization: Bearer IMAGE_AUTOMATION_STATUS_TOKEN for all of it, or a
 Receiver's token for that Receiver's namespace),
 notifications configured on each ImageUpdateAutomation (see the README), a durable queue and
-the state under --state, and a sweep that re-checks every ImageRepository and automation on its interval.
+the state under --state (delivery ids older than 7 days are forgotten at start and hourly), and a sweep that re-checks every ImageRepository and automation on its interval.
 A webhook is answered 202 once its work is queued on disk; work queued before a crash runs after a restart.
 SIGINT/SIGTERM stop accepting requests and finish the work in flight.
 
@@ -23,6 +23,9 @@ SIGINT/SIGTERM stop accepting requests and finish the work in flight.
   --port PORT          port (default 8080; 0 picks a free one)
   --sweep-seconds N    how often to look for due work (default 30; 0 disables)
 `;
+
+/** Delivery ids past the state store's retention are forgotten at start and then every hour. */
+export const serveDefaults = Object.freeze({ pruneIntervalMs: 3600_000 });
 
 const integer = (value: string | undefined, fallback: number, flag: string) => {
   if (value === undefined) return fallback;
@@ -76,6 +79,16 @@ export const serveCommand: Command = {
         url: server.url,
         receivers: [...runtime.receivers.values()].map((r) => `${r.context.namespace}/${r.context.name}`),
       });
+      const prune = () =>
+        runtime
+          .pruneDeliveries()
+          .then((removed) => {
+            if (removed > 0) logger.info('expired delivery ids forgotten', { removed });
+          })
+          .catch((error: unknown) => logger.error('pruning delivery ids failed', { error: String(error) }));
+      void prune();
+      const pruneTimer = setInterval(prune, serveDefaults.pruneIntervalMs);
+      pruneTimer.unref();
       const sweepMs = integer(options['sweep-seconds'], 30, '--sweep-seconds') * 1000;
       const runSweep = () =>
         runtime.sweep().catch((error: unknown) => logger.error('sweep failed', { error: String(error) }));
@@ -87,6 +100,7 @@ export const serveCommand: Command = {
       await io.waitForInterrupt();
       logger.info('shutting down');
       if (sweepTimer) clearInterval(sweepTimer);
+      clearInterval(pruneTimer);
       await server.close();
       await queue.stop();
       logger.info('stopped');

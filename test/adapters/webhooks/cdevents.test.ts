@@ -36,6 +36,15 @@ const cases: Case[] = [
     status: 202,
     queued: [queued()],
   },
+  {
+    name: 'a replay under another ce-id is recognised by the CDEvent context.id in the body',
+    headers: binary(),
+    replayHeaders: { 'ce-id': 'replayed-under-a-new-header' },
+    times: 2,
+    status: 202,
+    queued: [queued()],
+    answer: { duplicates: 1 },
+  },
   { name: 'a wrong bearer token is refused', auth: 'bad', headers: binary(), status: 401 },
   { name: 'a missing Authorization header is refused', auth: 'missing', headers: binary(), status: 401 },
   {

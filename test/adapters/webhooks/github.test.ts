@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { describe } from 'vitest';
+import { describe, expect } from 'vitest';
 import { tokenOf } from './fleet-config.ts';
 import { type Case, FLEET, runCases } from './receiver-cases.ts';
 import { fixture } from './webhook-harness.ts';
@@ -9,10 +9,11 @@ const event = (name: string, delivery = DELIVERY) => ({
   'x-github-event': name,
   'x-github-delivery': delivery,
 });
-const queued = (delivery = DELIVERY) => ({
+// The id is a digest of the signed body: X-GitHub-Delivery is not covered by the signature.
+const queued = () => ({
   automation: FLEET,
   repositories: ['ghcr.io/acme/web'],
-  deliveryIds: [`apps/github:github:${delivery}`],
+  deliveryIds: [expect.stringMatching(/^apps\/github:github:body:[0-9a-f]{32}$/)],
 });
 const form = `payload=${encodeURIComponent(new TextDecoder().decode(fixture('github', 'push.json')))}`;
 const sha1 = (body: Uint8Array) => `sha1=${createHmac('sha1', tokenOf('github')).update(body).digest('hex')}`;
@@ -42,6 +43,15 @@ const cases: Case[] = [
   {
     name: 'a replay (same X-GitHub-Delivery) queues nothing more',
     headers: event('package'),
+    times: 2,
+    status: 202,
+    queued: [queued()],
+    answer: { duplicates: 1 },
+  },
+  {
+    name: 'a replay of the signed body under another X-GitHub-Delivery queues nothing more',
+    headers: event('package'),
+    replayHeaders: { 'x-github-delivery': 'a-header-the-signature-does-not-cover' },
     times: 2,
     status: 202,
     queued: [queued()],

@@ -4,17 +4,19 @@ import { receiverPath } from './webhook-harness.ts';
 
 // Quay cannot sign and sends no delivery id: the URL is the secret and every request counts.
 const RANDOM = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const queued = (tag: string) => ({
+const queued = (...tags: string[]) => ({
   automation: FLEET,
   repositories: ['quay.io/acme/web'],
-  deliveryIds: [expect.stringMatching(new RegExp(`^apps/quay:${RANDOM}:${tag.replace('.', '\\.')}$`))],
+  deliveryIds: tags.map((tag) =>
+    expect.stringMatching(new RegExp(`^apps/quay:${RANDOM}:${tag.replace('.', '\\.')}$`)),
+  ),
 });
 
 const cases: Case[] = [
   {
-    name: 'each updated tag queues the repository',
+    name: 'each updated tag queues the repository (one message per automation, both deliveries)',
     status: 202,
-    queued: [queued('v1.4.2'), queued('latest')],
+    queued: [queued('latest', 'v1.4.2')],
   },
   {
     name: 'the legacy {tag: image} map is read too',

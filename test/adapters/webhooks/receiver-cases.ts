@@ -25,6 +25,8 @@ export interface Case {
   readonly oversized?: boolean;
   /** Send the same request this many times (a replay); every answer must have `status`. */
   readonly times?: number;
+  /** Headers that replace `headers` from the second send on (a replay with new unsigned headers). */
+  readonly replayHeaders?: Readonly<Record<string, string>>;
   readonly status: number;
   /** Exactly what was queued, in order; nothing when absent. */
   readonly queued?: readonly Queued[];
@@ -49,6 +51,7 @@ export const runCases = (type: string, cases: readonly Case[]) =>
         ...(row.auth && { auth: row.auth }),
         ...(row.contentType && { contentType: row.contentType }),
         ...(row.headers && { headers: row.headers }),
+        ...(i > 0 && row.replayHeaders && { headers: { ...row.headers, ...row.replayHeaders } }),
         ...(row.path && { path: row.path }),
       });
       expect(last.status, `answer ${i + 1}: ${last.body}`).toBe(row.status);

@@ -301,8 +301,33 @@ describe('execution errors name the position and context', () => {
 
   it('stops runaway recursion', () => {
     expect(failure('{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" 1 }}')).toBe(
-      'template: t:1:28: executing "r" at <{{template "r" .}}>: exceeded maximum template depth (1000)',
+      'template: t:1:28: executing "r" at <{{template "r" .}}>: exceeded maximum template depth (100)',
     );
+  });
+
+  it.each([
+    ['a range over a huge integer', '{{ range 100000000000 }}{{ end }}'],
+    ['a range that never writes', '{{ range $i := until 1000000 }}{{ $x := $i }}{{ end }}'],
+    [
+      'doubling recursion under the depth limit',
+      '{{ define "r" }}{{ if lt . 50 }}{{ template "r" add . 1 }}{{ template "r" add . 1 }}{{ end }}{{ end }}{{ template "r" 0 }}',
+    ],
+    ['big values built and dropped', '{{ range until 100000 }}{{ $s := repeat 100000 "x" }}{{ end }}'],
+  ])('stops %s at the step budget', (_, text) => {
+    const started = process.hrtime.bigint();
+    expect(failure(text)).toMatch(/: execution exceeds the budget of 1000000 steps$/);
+    // Generous: the budget ends it in well under a second here; without one it runs for hours.
+    expect(Number(process.hrtime.bigint() - started) / 1e9).toBeLessThan(30);
+  });
+
+  it('lets ordinary loops through the budget', () => {
+    const tmpl = parseGoTemplate('t', '{{ range until 10000 }}{{ . }},{{ end }}');
+    expect(executeGoTemplate(tmpl, undefined)).toHaveLength(48_890);
+  });
+
+  it('stops at 64 KiB of output by default', () => {
+    const tmpl = parseGoTemplate('t', '{{ range until 1000 }}{{ repeat 100 "x" }}{{ end }}');
+    expect(() => executeGoTemplate(tmpl, undefined)).toThrow(/output exceeds the limit of 65536 bytes/);
   });
 
   it('stops a runaway template at the output limit', () => {

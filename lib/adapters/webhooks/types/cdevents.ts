@@ -42,7 +42,11 @@ export const cdeventsReceiver = defineReceiver({
     const artifact = parseOciPurl(subject);
     if (!artifact || !isReleaseTag(artifact.tag)) return noEvents();
     const key = receiverKey(receiver);
-    const id = (structured ? stringField(body.id) : request.headers['ce-id']) ?? stringField(context.id);
+    // From the body where it has one: the CloudEvent's id in structured mode; in binary mode the CDEvent's
+    // context.id before the ce-id header (headers are nobody's signature).
+    const id = structured
+      ? (stringField(body.id) ?? stringField(context.id))
+      : (stringField(context.id) ?? request.headers['ce-id']);
     const pushedAt = isoTime(context.timestamp ?? (structured ? body.time : request.headers['ce-time']));
     return hookEvents([
       {

@@ -57,7 +57,8 @@ const toRegistryEvent = (raw: unknown, source: string): RegistryEvent | undefine
     repository,
     tag,
     digest: stringField(target.digest),
-    deliveryId: `distribution:${id}`,
+    // Prefixed with the Receiver like every type: one Receiver's ids never collide with another's.
+    deliveryId: `${source}:distribution:${id}`,
     source,
     pushedAt: stringField(raw.timestamp),
   };

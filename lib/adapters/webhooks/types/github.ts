@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../../domain/errors.ts';
 import { verifyPrefixedHmac } from '../constant-time.ts';
-import { deliveryIdOf } from '../delivery-id.ts';
+import { signedBodyDeliveryId } from '../delivery-id.ts';
 import { digestOf, isoTime, isReleaseTag, splitReference } from '../image-reference.ts';
 import { isRecord, parseJsonBody, stringField } from '../json-body.ts';
 import { hookEvents, noEvents, receiverKey, refused, verified } from '../parsed-hook.ts';
@@ -53,7 +53,6 @@ export const githubReceiver = defineReceiver({
     const where = whereOf(version.package_url, pkg);
     if (!where) throw new InvalidInputError('github package names no image');
     const key = receiverKey(receiver);
-    const delivery = request.headers['x-github-delivery'];
     const digest = digestOf(tagInfo.digest) ?? digestOf(version.name);
     const pushedAt = isoTime(version.updated_at ?? version.created_at);
     return hookEvents([
@@ -61,7 +60,8 @@ export const githubReceiver = defineReceiver({
         ...where,
         tag,
         ...(digest && { digest }),
-        deliveryId: delivery ? `${key}:github:${delivery}` : deliveryIdOf(request, key),
+        // Not X-GitHub-Delivery: the signature does not cover it; a redelivery resends the same bytes.
+        deliveryId: signedBodyDeliveryId(key, 'github', request.rawBody),
         source: key,
         ...(pushedAt && { pushedAt }),
       },

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../../domain/errors.ts';
 import { constantTimeEqual, hmacHex } from '../constant-time.ts';
-import { deliveryIdOf } from '../delivery-id.ts';
+import { signedBodyDeliveryId } from '../delivery-id.ts';
 import { isoTime, isReleaseTag } from '../image-reference.ts';
 import { isRecord, parseJsonBody, stringField } from '../json-body.ts';
 import { hookEvents, noEvents, receiverKey, refused, verified } from '../parsed-hook.ts';
@@ -50,7 +50,8 @@ export const nexusReceiver = defineReceiver({
     if (!image) throw new InvalidInputError('nexus docker component has no name');
     if (!isReleaseTag(tag)) return noEvents();
     const key = receiverKey(receiver);
-    const deliveryId = deliveryIdOf(request, key);
+    // Not X-Nexus-Webhook-Delivery: the signature does not cover it; the signed body has a timestamp.
+    const deliveryId = signedBodyDeliveryId(key, 'nexus', request.rawBody);
     const pushedAt = isoTime(body.timestamp);
     const spelled = (repository: string) => ({
       registry: '',
