@@ -59,12 +59,17 @@ describe('serve: events per request, batched writes, pruned delivery ids', () =>
     const state = join(work.path, 'state');
     deliveries = join(state, 'state', 'deliveries');
     pending = join(state, 'queue', 'pending');
-    // One delivery id recorded past the retention, one within it.
+    // One delivery id recorded past the retention, one within it. Both times are set from this
+    // process's clock, as the store records them: the kernel stamps a new file with the real time,
+    // which `npm run test:later` (faketime) does not move.
     await mkdir(deliveries, { recursive: true });
-    const expired = new Date(Date.now() - fileStateStoreDefaults.deliveryRetentionMs - 3600_000);
+    const now = Date.now();
+    const expired = new Date(now - fileStateStoreDefaults.deliveryRetentionMs - 3600_000);
+    const recent = new Date(now - 60_000);
     await writeFile(join(deliveries, deliveryFile('old')), '');
     await utimes(join(deliveries, deliveryFile('old')), expired, expired);
     await writeFile(join(deliveries, deliveryFile('recent')), '');
+    await utimes(join(deliveries, deliveryFile('recent')), recent, recent);
     serve = await serveInProcess(config, state);
   });
   afterAll(async () => {
