@@ -7,6 +7,7 @@ import { main } from '../../lib/local/cli.ts';
 import { recordingIo } from '../helpers/cli-io.ts';
 import { DISTRIBUTION_CONTENT_TYPE, distributionPush } from '../helpers/distribution-event.ts';
 import { fleetManifests } from '../helpers/fleet-config.ts';
+import { serveInProcess } from '../helpers/serve-in-process.ts';
 
 const REGISTRY = '127.0.0.1:5999';
 const TOKEN = 'team-b-receiver-token-1a2b3c';
@@ -49,8 +50,7 @@ describe('serve: a Receiver whose resources match nothing re-checks nothing', ()
   let work: { path: string; remove: () => Promise<void> };
   let config: string;
   let url: string;
-  let stop: () => void;
-  let exited: Promise<number>;
+  let serve: Awaited<ReturnType<typeof serveInProcess>> | undefined;
 
   beforeAll(async () => {
     work = await scratchDir('ia-serve-receiver-scope-');
@@ -73,24 +73,12 @@ describe('serve: a Receiver whose resources match nothing re-checks nothing', ()
       policies: [{ name: 'web', image: `${REGISTRY}/team-b/web` }],
     });
     await writeFile(config, `${teamA}\n---\n${teamB}\n---\n${teamC}\n`);
-    const output = recordingIo();
-    let interrupt = () => {};
-    const interrupted = new Promise<void>((resolve) => {
-      interrupt = resolve;
-    });
-    stop = interrupt;
-    const io = { ...output.io, waitForInterrupt: () => interrupted };
-    const state = join(work.path, 'state');
-    // A long sweep interval: only webhooks queue work here.
-    exited = main(['serve', '--config', config, '--state', state, '--port', '0', '--sweep-seconds', '0'], io);
-    for (let i = 0; i < 200 && !/listening on/.test(output.stdout()); i++)
-      await new Promise((r) => setTimeout(r, 25));
-    url = /listening on (\S+)/.exec(output.stdout())?.[1] ?? '';
-    expect(url, output.stderr()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // Sweeps off: only webhooks queue work here.
+    serve = await serveInProcess(config, join(work.path, 'state'));
+    url = serve.url;
   });
   afterAll(async () => {
-    stop?.();
-    expect(await exited).toBe(0);
+    expect(await serve?.stop()).toBe(0);
     await work?.remove();
   });
 

@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir } from '../../infra/peers/scratch-dir.ts';
 import { hookPath } from '../../lib/adapters/webhooks/hook-path.ts';
-import { main } from '../../lib/local/cli.ts';
-import { recordingIo } from '../helpers/cli-io.ts';
 import { fleetManifests } from '../helpers/fleet-config.ts';
+import { serveInProcess } from '../helpers/serve-in-process.ts';
 
 // Secret team/a-hook and Secret team-a/hook: one variable name for both under the old encoding
 // (IMAGE_AUTOMATION_SECRET_TEAM_A_HOOK), so one namespace's Receiver accepted the other's token.
@@ -24,8 +23,7 @@ spec:
 describe('serve: Secrets from the environment, one variable per Secret', () => {
   let work: { path: string; remove: () => Promise<void> };
   let url: string;
-  let stop: () => void;
-  let exited: Promise<number>;
+  let serve: Awaited<ReturnType<typeof serveInProcess>> | undefined;
 
   beforeAll(async () => {
     work = await scratchDir('ia-serve-secret-env-');
@@ -38,28 +36,14 @@ describe('serve: Secrets from the environment, one variable per Secret', () => {
         extra: [receiver(namespace, secret)],
       });
     await writeFile(config, `${fleet('team', 'a-hook')}\n---\n${fleet('team-a', 'hook')}\n`);
-    const output = recordingIo({
-      env: {
-        IMAGE_AUTOMATION_SECRET_TEAM__A_HOOK: TEAM_TOKEN,
-        IMAGE_AUTOMATION_SECRET_TEAM_A__HOOK: TEAM_A_TOKEN,
-      },
+    serve = await serveInProcess(config, join(work.path, 'state'), {
+      IMAGE_AUTOMATION_SECRET_TEAM__A_HOOK: TEAM_TOKEN,
+      IMAGE_AUTOMATION_SECRET_TEAM_A__HOOK: TEAM_A_TOKEN,
     });
-    let interrupt = () => {};
-    const interrupted = new Promise<void>((resolve) => {
-      interrupt = resolve;
-    });
-    stop = interrupt;
-    const io = { ...output.io, waitForInterrupt: () => interrupted };
-    const state = join(work.path, 'state');
-    exited = main(['serve', '--config', config, '--state', state, '--port', '0', '--sweep-seconds', '0'], io);
-    for (let i = 0; i < 200 && !/listening on/.test(output.stdout()); i++)
-      await new Promise((r) => setTimeout(r, 25));
-    url = /listening on (\S+)/.exec(output.stdout())?.[1] ?? '';
-    expect(url, output.stderr()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    url = serve.url;
   });
   afterAll(async () => {
-    stop?.();
-    expect(await exited).toBe(0);
+    expect(await serve?.stop()).toBe(0);
     await work?.remove();
   });
 

@@ -6,8 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir } from '../../infra/peers/scratch-dir.ts';
 import { hookPath } from '../../lib/adapters/webhooks/hook-path.ts';
-import { main } from '../../lib/local/cli.ts';
-import { recordingIo } from '../helpers/cli-io.ts';
+import { serveInProcess } from '../helpers/serve-in-process.ts';
 
 /**
  * Every payload example the registry vendors publish (kept in ../shared/reference/webhook-payloads
@@ -187,9 +186,7 @@ if (!existsSync(EXAMPLES)) {
   describe(TITLE, () => {
     let work: { path: string; remove: () => Promise<void> };
     let url: string;
-    let stop: () => void;
-    let exited: Promise<number>;
-    let output: ReturnType<typeof recordingIo>;
+    let serve: Awaited<ReturnType<typeof serveInProcess>> | undefined;
 
     beforeAll(async () => {
       work = await scratchDir('ia-vendor-examples-');
@@ -198,26 +195,11 @@ if (!existsSync(EXAMPLES)) {
         config,
         manifests([...new Set(examples.map((example) => example.split('/')[0] ?? ''))]),
       );
-      output = recordingIo();
-      let interrupt = () => {};
-      const interrupted = new Promise<void>((done) => {
-        interrupt = done;
-      });
-      stop = interrupt;
-      const io = { ...output.io, waitForInterrupt: () => interrupted };
-      const state = join(work.path, 'state');
-      exited = main(
-        ['serve', '--config', config, '--state', state, '--port', '0', '--sweep-seconds', '0'],
-        io,
-      );
-      for (let i = 0; i < 400 && !/listening on/.test(output.stdout()); i++)
-        await new Promise((r) => setTimeout(r, 25));
-      url = /listening on (\S+)/.exec(output.stdout())?.[1] ?? '';
-      expect(url, output.stderr()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      serve = await serveInProcess(config, join(work.path, 'state'));
+      url = serve.url;
     });
     afterAll(async () => {
-      stop?.();
-      expect(await exited).toBe(0);
+      expect(await serve?.stop()).toBe(0);
       await work?.remove();
     });
 
@@ -228,7 +210,7 @@ if (!existsSync(EXAMPLES)) {
     it.each(examples)('%s: 202, re-checking exactly the image it names', async (example) => {
       const [type = '', file = ''] = example.split('/');
       const body = new Uint8Array(await readFile(join(EXAMPLES, example)));
-      const logged = output.stderr().length;
+      const logged = (serve?.logs() ?? '').length;
       const response = await fetch(`${url}${hookPath(tokenOf(type), type, NAMESPACE)}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...senderHeaders(type, file, body) },
@@ -237,8 +219,7 @@ if (!existsSync(EXAMPLES)) {
       const answer = await response.text();
       expect({ status: response.status, answer }).toMatchObject({ status: 202 });
       // Ingestion ends before the answer: every line about this delivery is written by now.
-      const rechecked = output
-        .stderr()
+      const rechecked = (serve?.logs() ?? '')
         .slice(logged)
         .split('\n')
         .filter(Boolean)
