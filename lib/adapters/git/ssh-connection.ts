@@ -1,4 +1,4 @@
-import { Client } from 'ssh2';
+import ssh2, { type Client } from 'ssh2';
 import { AuthError, InvalidConfigError, UpstreamError } from '../../domain/errors.ts';
 import type { SshCredentials } from '../../ports/git.ts';
 import { knownHostName, parseKnownHosts, sshFingerprint } from './known-hosts.ts';
@@ -61,7 +61,7 @@ export const connectSsh = async (
     ),
   ];
   let refusal: AuthError | undefined;
-  const client = new Client();
+  const client = new ssh2.Client();
   return new Promise<Client>((resolve, reject) => {
     const abort = () => {
       client.end();

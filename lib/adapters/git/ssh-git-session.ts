@@ -3,7 +3,6 @@ import type { Client, ClientChannel } from 'ssh2';
 import { NotFoundError, UpstreamError } from '../../domain/errors.ts';
 import type { SshCredentials } from '../../ports/git.ts';
 import { knownHostName } from './known-hosts.ts';
-import { connectSsh } from './ssh-connection.ts';
 import { parseSshUrl, remoteGitCommand } from './ssh-url.ts';
 
 /**
@@ -97,7 +96,10 @@ export const openSshGitSession = (
 
   const client = (signal?: AbortSignal) => {
     if (closed) throw new UpstreamError(`${where}: the SSH session was closed`);
-    connection ??= connectSsh(target, credentials, { timeoutMs: options.timeoutMs, signal });
+    // ssh2 loads on the first SSH connection only: never on an HTTPS-only or webhook cold start.
+    connection ??= import('./ssh-connection.ts').then(({ connectSsh }) =>
+      connectSsh(target, credentials, { timeoutMs: options.timeoutMs, signal }),
+    );
     // A failed connection is not cached: the next operation (a retry) dials again.
     connection.catch(() => {
       connection = undefined;

@@ -1,4 +1,4 @@
-import { type ParsedKey, utils } from 'ssh2';
+import ssh2, { type ParsedKey } from 'ssh2';
 import { InvalidConfigError } from '../../domain/errors.ts';
 
 /**
@@ -11,7 +11,7 @@ export const parseSshIdentity = (
   password: string | undefined,
   where: string,
 ): ParsedKey => {
-  const parsed = utils.parseKey(identity, password);
+  const parsed = ssh2.utils.parseKey(identity, password);
   if (parsed instanceof Error) {
     const message = parsed.message;
     const reason = /no passphrase given/i.test(message)
