@@ -96,10 +96,16 @@ export const createLambdaRuntime = (env: LambdaEnv, adapters: LambdaAdapters): L
   // Loaded on the first run, in the worker only (the other functions never reconcile), and kept for
   // the container's life: GitHub App installation tokens stay cached between invocations. openpgp
   // loads only when an automation signs. None of it is on any function's cold-start path.
-  const signing = lazyPort<CommitSigning>(
+  const openPgpSigning = lazyPort<Pick<CommitSigning, 'openPgp'>>(
     () => import('../lib/adapters/signing/openpgp-signing.ts').then((m) => m.createOpenPgpSigning()),
     { openPgp: true },
   );
+  // SSH signing (and ssh2) loads only when an automation signs with `type: ssh`.
+  const sshSigning = lazyPort<Pick<CommitSigning, 'ssh'>>(
+    () => import('../lib/adapters/signing/ssh-signing.ts').then((m) => m.createSshSigning()),
+    { ssh: true },
+  );
+  const signing: CommitSigning = { ...openPgpSigning, ...sshSigning };
   let reviewAdapters: ReturnType<typeof loadReviewAdapters> | undefined;
   const loadReviewAdapters = async () => {
     const [forge, githubApp, slack, webhook] = await Promise.all([

@@ -10,6 +10,7 @@ import { createLocalQueue, type LocalQueue } from '../adapters/queue/local-queue
 import { createOciRegistryClient } from '../adapters/registry/oci-distribution-client.ts';
 import { createConfigSecretSource } from '../adapters/secrets/config-secret-source.ts';
 import { createOpenPgpSigning } from '../adapters/signing/openpgp-signing.ts';
+import { createSshSigning } from '../adapters/signing/ssh-signing.ts';
 import { createFileStateStore } from '../adapters/state/file-state-store.ts';
 import { createOverlayStateStore } from '../adapters/state/overlay-state-store.ts';
 import { type ConfiguredReceiver, configureReceivers } from '../adapters/webhooks/configured-receivers.ts';
@@ -107,7 +108,7 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
     secrets,
     clock: systemClock,
     logger,
-    signing: createOpenPgpSigning(),
+    signing: { ...createOpenPgpSigning(), ...createSshSigning() },
     githubApp: createGitHubAppTokenSource(),
     forge: createForgeClients(),
   };

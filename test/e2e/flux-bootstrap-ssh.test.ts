@@ -33,6 +33,8 @@ const bootstrapFleet = (options: {
   knownHosts: string;
   image: string;
   extra?: readonly string[];
+  /** Sign with the same Secret's identity (`signingKey.type: ssh`). */
+  sshSigning?: boolean;
 }) =>
   [
     `apiVersion: source.toolkit.fluxcd.io/v1
@@ -59,7 +61,9 @@ spec:
   git:
     checkout: {ref: {branch: main}}
     commit:
-      author: {name: fluxcdbot, email: fluxcdbot@users.noreply.github.com}
+      author: {name: fluxcdbot, email: fluxcdbot@users.noreply.github.com}${
+        options.sshSigning ? '\n      signingKey: {type: ssh, secretRef: {name: flux-system}}' : ''
+      }
     push: {branch: main}
   update: {path: ./clusters/my-cluster, strategy: Setters}`,
     `apiVersion: image.toolkit.fluxcd.io/v1
@@ -133,6 +137,33 @@ describe('a flux bootstrap fleet over SSH', () => {
       if (f.isFile()) recorded += await readFile(join(f.parentPath, f.name), 'utf8');
     for (const text of [run.stdout(), run.stderr(), recorded])
       expect(text).not.toContain(keyLine.slice(0, 24));
+  });
+
+  it("signs with the transport Secret's identity (type: ssh): git verify-commit accepts the pushed commit", async () => {
+    await ssh.repos.createRepo('fleet-signed', { 'clusters/my-cluster/podinfo.yaml': deployment('5.0.0') });
+    const config = await writeFleet(
+      'signed',
+      bootstrapFleet({
+        gitUrl: ssh.url('fleet-signed'),
+        key,
+        knownHosts: await ssh.knownHosts(),
+        image,
+        sshSigning: true,
+      }),
+    );
+    const run = recordingIo();
+    expect(
+      await main(['reconcile', '--config', config, '--state', join(work.path, 'signed-state')], run.io),
+      run.stderr(),
+    ).toBe(0);
+    const [head] = await ssh.repos.gitLog('fleet-signed', 'main');
+    const signers = join(work.path, 'allowed_signers');
+    await writeFile(signers, `fluxcdbot@users.noreply.github.com namespaces="git" ${key.publicKey}\n`);
+    const verifyWith = ['-c', 'gpg.format=ssh', '-c', `gpg.ssh.allowedSignersFile=${signers}`];
+    await ssh.repos.git('fleet-signed', [...verifyWith, 'verify-commit', String(head?.commit)]);
+    expect(
+      (await ssh.repos.git('fleet-signed', [...verifyWith, 'log', '-1', '--format=%G? %GF', 'main'])).trim(),
+    ).toBe(`G ${key.fingerprint}`);
   });
 
   it('refuses a changed host key with exit 3, naming the host and the fingerprint presented', async () => {
