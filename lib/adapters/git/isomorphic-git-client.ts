@@ -113,6 +113,7 @@ export const createIsomorphicGitClient = (options: IsomorphicGitClientOptions = 
         fetched = await shallowFetchInto(storage, {
           transport,
           url: transportUrl,
+          displayUrl: url,
           branch,
           pushBranch,
           screenTokens: settings.screenTokens,

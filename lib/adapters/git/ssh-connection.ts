@@ -63,20 +63,32 @@ export const connectSsh = async (
   let refusal: AuthError | undefined;
   const client = new ssh2.Client();
   return new Promise<Client>((resolve, reject) => {
+    let settled = false;
     const abort = () => {
+      settled = true;
       client.end();
-      reject(options.signal?.reason);
+      const reason = options.signal?.reason as { name?: unknown } | undefined;
+      reject(
+        reason?.name === 'TimeoutError'
+          ? new UpstreamError(`${where}: timed out`, { cause: reason, data: { reason: 'timed out' } })
+          : reason,
+      );
     };
     if (options.signal?.aborted) return abort();
     options.signal?.addEventListener('abort', abort, { once: true });
     const settle = (error?: Error) => {
+      if (settled) return;
+      settled = true;
       options.signal?.removeEventListener('abort', abort);
       if (!error) return resolve(client);
       client.end();
       reject(error);
     };
     client.once('ready', () => settle());
-    client.once('error', (error: Error & { level?: unknown }) => {
+    // Kept for the connection's life: a late error (reset, keepalive) must not crash the process;
+    // the channels in use then close and their reads fail.
+    client.on('error', (error: Error & { level?: unknown }) => {
+      if (settled) return;
       if (refusal) return settle(refusal);
       if (error.level === 'client-authentication')
         return settle(

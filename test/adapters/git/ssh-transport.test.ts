@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../infra/peers/free-port.ts';
 import { scratchDir } from '../../../infra/peers/scratch-dir.ts';
@@ -200,6 +201,30 @@ describe('Git over SSH against a real sshd', () => {
     expect(error).toBeInstanceOf(UpstreamError);
     expect((error as UpstreamError).retryable).toBe(true);
     expect((error as Error).message).toContain('connection refused');
+  });
+
+  it('reports a host that accepts TCP but never speaks SSH as timed out, retryable', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const quick = createIsomorphicGitClient({ timeoutMs: 1_500 });
+      const started = Date.now();
+      const error = await quick
+        .checkout({
+          url: `ssh://git@127.0.0.1:${port}/srv/x.git`,
+          credentials: creds(keys.ed25519, {
+            knownHosts: `[127.0.0.1]:${port} ${server.hostKeys.ed25519.publicKey}\n`,
+          }),
+          branch: 'main',
+        })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamError);
+      expect((error as Error).message).toContain('timed out');
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      silent.close();
+    }
   });
 
   it('answers remoteHead over SSH, and null for a missing branch', async () => {
