@@ -36,14 +36,14 @@ export const resolveGitAuth = async (deps: GitAuthDeps, repository: GitRepositor
     );
   if (!isApp && repository.spec.provider === 'github') {
     throw new InvalidConfigError(
-      `${where}: spec.provider github needs spec.secretRef to a Secret with githubAppID, githubAppInstallationID and githubAppPrivateKey`,
+      `${where}: spec.provider github needs spec.secretRef to a Secret with githubAppID and githubAppPrivateKey (githubAppInstallationID is looked up when absent)`,
     );
   }
   if (!isApp || !data || !ref) {
     const credentials = await gitCredentials(deps.secrets, repository);
     return { renewable: false, credentials: async () => credentials };
   }
-  const app = githubAppFromSecret(data, `${namespace}/${ref.name}`);
+  const app = githubAppFromSecret(data, `${namespace}/${ref.name}`, repository.spec.url);
   const tokens = deps.githubApp;
   if (!app || !tokens)
     throw new InvalidConfigError(`${where}: GitHub App authentication is not available in this runtime`);
