@@ -19,6 +19,7 @@ import type { AppError } from '../lib/domain/errors.ts';
 import type { FluxConfig } from '../lib/domain/flux/types.ts';
 import type { ReconcileRequest } from '../lib/domain/work.ts';
 import type { Clock } from '../lib/ports/clock.ts';
+import type { CodeCommitAuth } from '../lib/ports/codecommit-auth.ts';
 import type { CommitSigning } from '../lib/ports/commit-signer.ts';
 import type { GitClient } from '../lib/ports/git.ts';
 import type { Logger } from '../lib/ports/logger.ts';
@@ -106,6 +107,11 @@ export const createLambdaRuntime = (env: LambdaEnv, adapters: LambdaAdapters): L
     { ssh: true },
   );
   const signing: CommitSigning = { ...openPgpSigning, ...sshSigning };
+  // CodeCommit with IAM (`provider: aws`): the worker role's credentials, loaded on first use.
+  const codeCommit = lazyPort<CodeCommitAuth>(
+    () => import('../lib/adapters/git/codecommit-auth.ts').then((m) => m.createCodeCommitAuth({ clock })),
+    { gitCredentials: true },
+  );
   let reviewAdapters: ReturnType<typeof loadReviewAdapters> | undefined;
   const loadReviewAdapters = async () => {
     const [forge, githubApp, slack, webhook] = await Promise.all([
@@ -159,6 +165,7 @@ export const createLambdaRuntime = (env: LambdaEnv, adapters: LambdaAdapters): L
         logger,
         signing,
         githubApp,
+        codeCommit,
         forge,
       };
       run = withNotifications({ ...deps, notifiers }, (r) => reconcileAutomation(deps, r));

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { readManifestFiles } from '../adapters/config/read-manifest-files.ts';
 import { createForgeClients } from '../adapters/forge/forge-clients.ts';
 import { createGitHubAppTokenSource } from '../adapters/forge/github-app-tokens.ts';
+import { createCodeCommitAuth } from '../adapters/git/codecommit-auth.ts';
 import { createIsomorphicGitClient } from '../adapters/git/isomorphic-git-client.ts';
 import { createJsonLogger, type LogLevel } from '../adapters/logging/json-logger.ts';
 import { createSlackNotifier } from '../adapters/notify/slack.ts';
@@ -110,6 +111,7 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
     logger,
     signing: { ...createOpenPgpSigning(), ...createSshSigning() },
     githubApp: createGitHubAppTokenSource(),
+    codeCommit: createCodeCommitAuth(),
     forge: createForgeClients(),
   };
   const run = (request: ReconcileRequest) => reconcileAutomation(deps, request, { dryRun: options.dryRun });
