@@ -17,6 +17,10 @@ import { scratchDir } from './scratch-dir.ts';
  * bare repositories of a `git http-backend` peer (`repos`, whose helpers seed and read them) through
  * `git-upload-pack` / `git-receive-pack`, as every forge does.
  *
+ * As a forge does, the remote command is mapped by a forced command: `git-upload-pack '/<repo>.git'`
+ * runs on `<root>/<repo>.git`, so URLs read `ssh://<user>@127.0.0.1:<port>/<owner>/<repo>.git`;
+ * anything but upload-pack and receive-pack is refused.
+ *
  * The login user is the one running the tests (sshd only logs in existing users; the machine has no
  * `git` user and the tests create none).
  */
@@ -39,7 +43,7 @@ export interface SshGitServer {
   readonly port: number;
   readonly user: string;
   readonly repos: GitServer;
-  /** `ssh://<user>@127.0.0.1:<port><root>/<repo>.git`. */
+  /** `ssh://<user>@127.0.0.1:<port>/<repo>.git`. */
   url(repo: string): string;
   /** Lines for `known_hosts` naming this server (`[127.0.0.1]:port`), hashed by `ssh-keygen -H` when asked. */
   knownHosts(options?: {
@@ -107,6 +111,21 @@ export const startSshGitServer = async (): Promise<SshGitServer> => {
     rsa: await generateSshKey(dir, 'rsa', { name: 'host_rsa' }),
   };
   const authorizedKeys = join(dir, 'authorized_keys');
+  const forcedCommand = join(dir, 'git-only');
+  // The path arrives single-quoted (`git-upload-pack '/acme/fleet.git'`); quotes inside it are not
+  // needed by any test, so the outer pair is stripped and the rest used as is.
+  const script = `#!/bin/sh
+set -f
+cmd="$SSH_ORIGINAL_COMMAND"
+case "$cmd" in
+  "git-upload-pack '/"*"'"|"git-receive-pack '/"*"'") ;;
+  *) echo "fatal: only git-upload-pack and git-receive-pack are served" >&2; exit 128 ;;
+esac
+service=$(printf '%s' "$cmd" | cut -d' ' -f1)
+path=$(printf '%s' "$cmd" | cut -d' ' -f2- | sed "s/^'//; s/'$//")
+exec "$service" "ROOT$path"
+`;
+  await writeFile(forcedCommand, script.replace('ROOT', repos.root), { mode: 0o755 });
   await writeFile(authorizedKeys, '', { mode: 0o600 });
   const port = await freePort();
   const config = join(dir, 'sshd_config');
@@ -117,6 +136,7 @@ export const startSshGitServer = async (): Promise<SshGitServer> => {
       'ListenAddress 127.0.0.1',
       ...(['ed25519', 'ecdsa', 'rsa'] as const).map((type) => `HostKey ${join(dir, `host_${type}`)}`),
       `AuthorizedKeysFile ${authorizedKeys}`,
+      `ForceCommand ${forcedCommand}`,
       `PidFile ${join(dir, 'sshd.pid')}`,
       'PubkeyAuthentication yes',
       'PasswordAuthentication no',
@@ -154,7 +174,7 @@ export const startSshGitServer = async (): Promise<SshGitServer> => {
     user,
     repos,
     hostKeys,
-    url: (repo) => `ssh://${user}@127.0.0.1:${port}${repos.bareDir(repo)}`,
+    url: (repo) => `ssh://${user}@127.0.0.1:${port}/${repo.endsWith('.git') ? repo : `${repo}.git`}`,
     knownHosts: async (options = {}) => {
       const types = options.types ?? (['ed25519', 'ecdsa', 'rsa'] as const);
       const text = `${types.map((type) => `[127.0.0.1]:${port} ${blob(hostKeys[type])}`).join('\n')}\n`;
