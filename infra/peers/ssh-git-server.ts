@@ -19,7 +19,8 @@ import { scratchDir } from './scratch-dir.ts';
  *
  * As a forge does, the remote command is mapped by a forced command: `git-upload-pack '/<repo>.git'`
  * runs on `<root>/<repo>.git`, so URLs read `ssh://<user>@127.0.0.1:<port>/<owner>/<repo>.git`;
- * anything but upload-pack and receive-pack is refused.
+ * anything but upload-pack and receive-pack is refused, and receive-pack on a repository holding a
+ * `read-only` file is refused with GitHub's words for a read-only deploy key.
  *
  * The login user is the one running the tests (sshd only logs in existing users; the machine has no
  * `git` user and the tests create none).
@@ -53,6 +54,8 @@ export interface SshGitServer {
   readonly hostKeys: Readonly<Record<SshKeyType, SshKeyPair>>;
   /** Replaces authorized_keys (sshd reads it on every login). */
   authorize(publicKeys: readonly string[]): Promise<void>;
+  /** Ends every open connection (sshd's per-connection children), as a host dropping idle clients does. */
+  dropConnections(): Promise<void>;
   /** sshd's log so far (LogLevel VERBOSE: one `Accepted publickey` per connection). */
   log(): string;
   stop(): Promise<void>;
@@ -123,9 +126,13 @@ case "$cmd" in
 esac
 service=$(printf '%s' "$cmd" | cut -d' ' -f1)
 path=$(printf '%s' "$cmd" | cut -d' ' -f2- | sed "s/^'//; s/'$//")
+if [ "$service" = git-receive-pack ] && [ -e "ROOT$path/read-only" ]; then
+  echo "ERROR: Permission to $path denied to deploy key." >&2
+  exit 1
+fi
 exec "$service" "ROOT$path"
 `;
-  await writeFile(forcedCommand, script.replace('ROOT', repos.root), { mode: 0o755 });
+  await writeFile(forcedCommand, script.replaceAll('ROOT', repos.root), { mode: 0o755 });
   await writeFile(authorizedKeys, '', { mode: 0o600 });
   const port = await freePort();
   const config = join(dir, 'sshd_config');
@@ -185,6 +192,20 @@ exec "$service" "ROOT$path"
       return readFile(file, 'utf8');
     },
     authorize: (publicKeys) => writeFile(authorizedKeys, `${publicKeys.join('\n')}\n`, { mode: 0o600 }),
+    dropConnections: async () => {
+      const { stdout } = await run('ps', ['-o', 'pid=', '--ppid', String(child.pid)]);
+      for (const pid of stdout
+        .split('\n')
+        .map((line) => Number(line.trim()))
+        .filter((n) => n > 0)) {
+        try {
+          process.kill(pid, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    },
     log: () => output.join(''),
     stop: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));

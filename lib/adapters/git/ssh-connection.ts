@@ -108,6 +108,8 @@ export const connectSsh = async (
       privateKey: credentials.identity,
       ...(credentials.password !== undefined && { passphrase: credentials.password }),
       readyTimeout: options.timeoutMs,
+      // A run may rewrite for a while between checkout and push; keep the connection from idling out.
+      keepaliveInterval: 15_000,
       ...(algorithms.length > 0 && { algorithms: { serverHostKey: algorithms as never } }),
       hostVerifier: (blob: Buffer) => {
         const verdict = knownHosts.verify(target.host, target.port, blob);

@@ -1,6 +1,6 @@
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from 'isomorphic-git';
 import type { Client, ClientChannel } from 'ssh2';
-import { NotFoundError, UpstreamError } from '../../domain/errors.ts';
+import { AuthError, NotFoundError, UpstreamError } from '../../domain/errors.ts';
 import type { SshCredentials } from '../../ports/git.ts';
 import { knownHostName } from './known-hosts.ts';
 import { parseSshUrl, remoteGitCommand } from './ssh-url.ts';
@@ -107,23 +107,41 @@ export const openSshGitSession = (
     return connection;
   };
 
+  const open = (ssh: Client, service: Service) =>
+    new Promise<ChannelOutput>((resolve, reject) => {
+      try {
+        ssh.exec(remoteGitCommand(service, target.path), (error, channel) =>
+          error ? reject(error) : resolve(watchChannel(channel)),
+        );
+      } catch (error) {
+        reject(error); // ssh2 throws when the connection is already gone
+      }
+    });
+
+  /** A channel on the session's connection; one that the host dropped meanwhile (idle) is dialled again, once. */
   const exec = async (service: Service, signal?: AbortSignal): Promise<ChannelOutput> => {
     const ssh = await client(signal);
-    return new Promise((resolve, reject) =>
-      ssh.exec(remoteGitCommand(service, target.path), (error, channel) =>
-        error
-          ? reject(new UpstreamError(`${where}: ${service} could not start`, { cause: error }))
-          : resolve(watchChannel(channel)),
-      ),
-    );
+    try {
+      return await open(ssh, service);
+    } catch {
+      if (connection) await connection.then((dead) => dead.end()).catch(() => undefined);
+      connection = undefined;
+      return open(await client(signal), service).catch((error: unknown) => {
+        throw new UpstreamError(`${where}: ${service} could not start`, { cause: error });
+      });
+    }
   };
 
   /** The remote exited without speaking: its stderr says why (git's, GitHub's and GitLab's wording). */
   const failure = (output: ChannelOutput, service: Service) => {
     const said = output.stderr.trim().split('\n')[0]?.slice(0, 200) ?? '';
     const data = { service, exitCode: output.exitCode, reason: said };
-    if (/not appear to be a git repository|not found|does not exist|no such/i.test(said))
+    // git: "does not appear to be a git repository"; GitHub: "Repository not found."; GitLab: "could
+    // not be found or you don't have permission"; a read-only deploy key: "Permission to … denied".
+    if (/not appear to be a git repository|not found|could not be found|does not exist|no such/i.test(said))
       return new NotFoundError(`${where}: repository not found (${said})`, { data });
+    if (/permission|denied|not allowed|read.only/i.test(said))
+      return new AuthError(`${where}: ${service} refused (${said})`, { data });
     return new UpstreamError(
       `${where}: ${service} exited ${output.exitCode ?? '?'}${said ? ` (${said})` : ''}`,
       {

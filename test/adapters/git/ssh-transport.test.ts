@@ -1,4 +1,6 @@
+import { writeFile } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../infra/peers/free-port.ts';
 import { scratchDir } from '../../../infra/peers/scratch-dir.ts';
@@ -176,6 +178,48 @@ describe('Git over SSH against a real sshd', () => {
     const body = keys.stranger.privateKey.split('\n')[1] ?? '';
     expect(body.length).toBeGreaterThan(20);
     expect(serialized).not.toContain(body.slice(0, 20));
+  });
+
+  it('reports a push the host refuses (read-only deploy key) as an authorization refusal', async () => {
+    await server.repos.createRepo('read-only', { 'a.yaml': 'a: 1\n' });
+    await writeFile(join(server.repos.bareDir('read-only'), 'read-only'), '');
+    const ws = await git.checkout({
+      url: server.url('read-only'),
+      credentials: creds(keys.ed25519),
+      branch: 'main',
+    });
+    try {
+      await ws.writeFile('a.yaml', bytes('a: 2\n'));
+      await ws.commit({ message: 'bump', author: bot });
+      const error = await ws.push().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AuthError);
+      expect((error as Error).message).toContain(
+        'git-receive-pack refused (ERROR: Permission to /read-only.git denied',
+      );
+    } finally {
+      await ws.dispose();
+    }
+    expect((await server.repos.gitLog('read-only', 'main')).length).toBe(1);
+  });
+
+  it('dials again when the host dropped the connection between checkout and push', async () => {
+    await server.repos.createRepo('dropped', { 'a.yaml': 'a: 1\n' });
+    const before = accepted(server.log());
+    const ws = await git.checkout({
+      url: server.url('dropped'),
+      credentials: creds(keys.ed25519),
+      branch: 'main',
+    });
+    try {
+      await server.dropConnections();
+      await ws.writeFile('a.yaml', bytes('a: 2\n'));
+      const sha = await ws.commit({ message: 'bump', author: bot });
+      await ws.push();
+      expect((await server.repos.gitLog('dropped', 'main'))[0]?.commit).toBe(sha);
+    } finally {
+      await ws.dispose();
+    }
+    expect(accepted(server.log()) - before).toBe(2);
   });
 
   it('reports a missing repository as not found', async () => {
