@@ -19,6 +19,7 @@ import { checkAllowedAwsRoles } from '../lib/domain/flux/aws-role.ts';
 import type { FluxConfig } from '../lib/domain/flux/types.ts';
 import type { ReconcileRequest } from '../lib/domain/work.ts';
 import type { Clock } from '../lib/ports/clock.ts';
+import type { CodeCommitAuth } from '../lib/ports/codecommit-auth.ts';
 import type { CommitSigning } from '../lib/ports/commit-signer.ts';
 import type { GitClient } from '../lib/ports/git.ts';
 import type { Logger } from '../lib/ports/logger.ts';
@@ -100,9 +101,20 @@ export const createLambdaRuntime = (env: LambdaEnv, adapters: LambdaAdapters): L
   // Loaded on the first run, in the worker only (the other functions never reconcile), and kept for
   // the container's life: GitHub App installation tokens stay cached between invocations. openpgp
   // loads only when an automation signs. None of it is on any function's cold-start path.
-  const signing = lazyPort<CommitSigning>(
+  const openPgpSigning = lazyPort<Pick<CommitSigning, 'openPgp'>>(
     () => import('../lib/adapters/signing/openpgp-signing.ts').then((m) => m.createOpenPgpSigning()),
     { openPgp: true },
+  );
+  // SSH signing (and ssh2) loads only when an automation signs with `type: ssh`.
+  const sshSigning = lazyPort<Pick<CommitSigning, 'ssh'>>(
+    () => import('../lib/adapters/signing/ssh-signing.ts').then((m) => m.createSshSigning()),
+    { ssh: true },
+  );
+  const signing: CommitSigning = { ...openPgpSigning, ...sshSigning };
+  // CodeCommit with IAM (`provider: aws`): the worker role's credentials, loaded on first use.
+  const codeCommit = lazyPort<CodeCommitAuth>(
+    () => import('../lib/adapters/git/codecommit-auth.ts').then((m) => m.createCodeCommitAuth({ clock })),
+    { gitCredentials: true },
   );
   let reviewAdapters: ReturnType<typeof loadReviewAdapters> | undefined;
   const loadReviewAdapters = async () => {
@@ -161,6 +173,7 @@ export const createLambdaRuntime = (env: LambdaEnv, adapters: LambdaAdapters): L
         logger,
         signing,
         githubApp,
+        codeCommit,
         forge,
       };
       run = withNotifications({ ...deps, notifiers }, (r) => reconcileAutomation(deps, r));

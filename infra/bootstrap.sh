@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the demo, the tests and the benchmarks need on a fresh machine, and nothing that is
 # already there: Debian packages for the real peers (an OCI registry, skopeo, git, gpg, htpasswd, curl,
-# GNU time, faketime) and the npm dependencies (which bring Node 22).
+# GNU time, faketime, OpenSSH's sshd) and the npm dependencies (which bring Node 22).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +17,10 @@ command -v curl >/dev/null || need+=(curl)
 [ -x /usr/bin/time ] || need+=(time)
 # faketime, for `npm run test:later`: the whole suite with the system clock a year ahead.
 command -v faketime >/dev/null || need+=(faketime)
+# OpenSSH's sshd (and ssh-keygen), for the Git-over-SSH peer the tests start on a free port; never the
+# system service.
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v ssh-keygen >/dev/null || need+=(openssh-client)
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"

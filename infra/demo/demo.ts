@@ -1,7 +1,8 @@
 /**
  * The main job, end to end on one machine: a real registry (docker-registry) notifies
  * `image-automation serve`, which resolves tags and digests from the registry and pushes
- * digest-pinned commits to a real Git server (git http-backend). Run with `npm run demo`.
+ * digest-pinned commits to a real Git server (git http-backend). Run with `npm run demo`;
+ * `npm run demo -- --ssh` pushes over SSH instead, to a real sshd with a deploy key and known_hosts.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { startRegistry } from '../peers/registry-server.ts';
 import { scratchDir } from '../peers/scratch-dir.ts';
 import { startServe } from '../peers/serve-process.ts';
 import { pushImage } from '../peers/skopeo.ts';
+import { generateSshKey, startSshGitServer } from '../peers/ssh-git-server.ts';
 import { fleetFiles, fluxManifests, RECEIVER_TOKEN } from './fleet.ts';
 
 const bold = (text: string) => (process.stdout.isTTY ? `\u001b[1m${text}\u001b[0m` : text);
@@ -30,8 +32,22 @@ const main = async () => {
   const cleanups: Array<() => Promise<unknown>> = [() => work.remove()];
   try {
     say(bold('image-automation demo: registry push → digest-pinned Git commit'));
-    const git = await startGitServer();
-    cleanups.unshift(() => git.stop());
+    const overSsh = process.argv.includes('--ssh');
+    const sshServer = overSsh ? await startSshGitServer() : undefined;
+    if (sshServer) cleanups.unshift(() => sshServer.stop());
+    const git = sshServer?.repos ?? (await startGitServer());
+    if (!sshServer) cleanups.unshift(() => git.stop());
+    const gitUrl = sshServer?.url('fleet') ?? git.url('fleet');
+    let sshSecret: Parameters<typeof fluxManifests>[2];
+    if (sshServer) {
+      const deployKey = await generateSshKey(work.path, 'ed25519', { name: 'deploy-key' });
+      await sshServer.authorize([deployKey.publicKey]);
+      sshSecret = {
+        identity: deployKey.privateKey,
+        identityPub: deployKey.publicKey,
+        knownHosts: await sshServer.knownHosts(),
+      };
+    }
     const servePort = await freePort();
     const registry = await startRegistry({
       notify: {
@@ -41,14 +57,16 @@ const main = async () => {
     });
     cleanups.unshift(() => registry.stop());
     say(`  registry    http://${registry.host}  (docker-registry, notifications on)`);
-    say(`  git server  ${git.url('fleet')}  (git http-backend)`);
+    say(
+      `  git server  ${gitUrl}  (${sshServer ? 'OpenSSH sshd, deploy key + known_hosts' : 'git http-backend'})`,
+    );
 
     for (const name of ['web', 'api', 'worker'])
       await pushImage(registry, { repository: `demo/${name}`, tag: '1.0.0' });
     await git.createRepo('fleet', fleetFiles(registry.host));
     const configDir = join(work.path, 'flux');
     await mkdir(configDir);
-    await writeFile(join(configDir, 'fleet.yaml'), fluxManifests(registry.host, git.url('fleet')));
+    await writeFile(join(configDir, 'fleet.yaml'), fluxManifests(registry.host, gitUrl, sshSecret));
     const serve = await startServe({
       config: configDir,
       state: join(work.path, 'state'),

@@ -48,7 +48,16 @@ images:
 export const RECEIVER_TOKEN = 'demo-receiver-token';
 
 /** The user's Flux manifests, unchanged from what a Flux cluster would apply. */
-export const fluxManifests = (registry: string, gitUrl: string): string => {
+/** The Secret of an ssh:// GitRepository, as `flux bootstrap` writes it (`identity`, `identity.pub`, `known_hosts`). */
+export interface SshSecret {
+  readonly identity: string;
+  readonly identityPub: string;
+  readonly knownHosts: string;
+}
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+export const fluxManifests = (registry: string, gitUrl: string, ssh?: SshSecret): string => {
   const image = (name: string, range: string) => `---
 apiVersion: image.toolkit.fluxcd.io/v1
 kind: ImageRepository
@@ -73,7 +82,20 @@ metadata: {name: fleet, namespace: demo}
 spec:
   interval: 5m
   url: ${gitUrl}
-  ref: {branch: main}
+  ref: {branch: main}${
+    ssh
+      ? `
+  secretRef: {name: fleet-ssh}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: fleet-ssh, namespace: demo}
+data:
+  identity: ${b64(ssh.identity)}
+  identity.pub: ${b64(ssh.identityPub)}
+  known_hosts: ${b64(ssh.knownHosts)}`
+      : ''
+  }
 ---
 apiVersion: image.toolkit.fluxcd.io/v1
 kind: ImageUpdateAutomation

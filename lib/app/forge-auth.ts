@@ -33,7 +33,7 @@ export const resolveForgeAuth = async (
     throw new NotFoundError(`Secret ${secret} (forge API credentials) not found`, {
       data: { namespace, name },
     });
-  const app = githubAppFromSecret(data, secret);
+  const app = githubAppFromSecret(data, secret, repository.spec.url);
   if (app) {
     const tokens = deps.githubApp;
     if (kind !== 'github')

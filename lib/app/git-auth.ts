@@ -1,5 +1,6 @@
 import { AuthError, InvalidConfigError } from '../domain/errors.ts';
 import type { GitRepository } from '../domain/flux/types.ts';
+import type { CodeCommitAuth } from '../ports/codecommit-auth.ts';
 import type { GitCredentials } from '../ports/git.ts';
 import type { GitHubAppTokenSource } from '../ports/github-app.ts';
 import type { SecretSource } from '../ports/secret-source.ts';
@@ -20,10 +21,24 @@ export interface GitAuth {
 export interface GitAuthDeps {
   readonly secrets: SecretSource;
   readonly githubApp?: GitHubAppTokenSource;
+  /** `provider: aws` (CodeCommit with IAM). */
+  readonly codeCommit?: CodeCommitAuth;
 }
 
 export const resolveGitAuth = async (deps: GitAuthDeps, repository: GitRepository): Promise<GitAuth> => {
   const { namespace, name } = repository.metadata;
+  if (repository.spec.provider === 'aws') {
+    // Flux: `provider: aws` uses the controller's AWS identity, never the Secret.
+    const codeCommit = deps.codeCommit;
+    if (!codeCommit)
+      throw new InvalidConfigError(
+        `GitRepository ${namespace}/${name}: provider aws (CodeCommit) is not available in this runtime`,
+      );
+    return {
+      renewable: true,
+      credentials: async () => ({ kind: 'basic', ...(await codeCommit.gitCredentials(repository.spec.url)) }),
+    };
+  }
   const ref = repository.spec.secretRef;
   const data = ref ? await deps.secrets.getSecret(namespace, ref.name) : undefined;
   const isApp = data !== undefined && hasGitHubAppKeys(data);
@@ -36,14 +51,14 @@ export const resolveGitAuth = async (deps: GitAuthDeps, repository: GitRepositor
     );
   if (!isApp && repository.spec.provider === 'github') {
     throw new InvalidConfigError(
-      `${where}: spec.provider github needs spec.secretRef to a Secret with githubAppID, githubAppInstallationID and githubAppPrivateKey`,
+      `${where}: spec.provider github needs spec.secretRef to a Secret with githubAppID and githubAppPrivateKey (githubAppInstallationID is looked up when absent)`,
     );
   }
   if (!isApp || !data || !ref) {
     const credentials = await gitCredentials(deps.secrets, repository);
     return { renewable: false, credentials: async () => credentials };
   }
-  const app = githubAppFromSecret(data, `${namespace}/${ref.name}`);
+  const app = githubAppFromSecret(data, `${namespace}/${ref.name}`, repository.spec.url);
   const tokens = deps.githubApp;
   if (!app || !tokens)
     throw new InvalidConfigError(`${where}: GitHub App authentication is not available in this runtime`);

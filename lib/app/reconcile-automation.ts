@@ -8,6 +8,7 @@ import { buildSetters } from '../domain/markers/setters.ts';
 import { renderPushBranch } from '../domain/push-branch-name.ts';
 import { TEMPLATE_EXEC_ERROR, TEMPLATE_PARSE_ERROR } from '../domain/template/template.ts';
 import type { ReconcileRequest } from '../domain/work.ts';
+import type { CodeCommitAuth } from '../ports/codecommit-auth.ts';
 import type { CommitSigning } from '../ports/commit-signer.ts';
 import type { GitClient } from '../ports/git.ts';
 import type { GitHubAppTokenSource } from '../ports/github-app.ts';
@@ -37,6 +38,8 @@ export interface ReconcileDeps extends ResolveDeps, PublishDeps {
   readonly signing?: CommitSigning;
   /** GitHub App installation tokens (`provider: github`), for Git and the pull-request API. */
   readonly githubApp?: GitHubAppTokenSource;
+  /** CodeCommit with IAM (`provider: aws`). */
+  readonly codeCommit?: CodeCommitAuth;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
 }

@@ -108,7 +108,8 @@ export const renderPullRequest = (input: PullRequestTextInput): PullRequestText 
   const automation = `${input.automation.namespace}/${input.automation.name}`;
   const files = new Set(input.changes.map((c) => c.file)).size;
   const signature = input.signedBy
-    ? `Signed with OpenPGP key ${code(input.signedBy)}.`
+    ? // An SSH signer's fingerprint is OpenSSH's `SHA256:…`; an OpenPGP one is hex.
+      `Signed with ${input.signedBy.startsWith('SHA256:') ? 'SSH' : 'OpenPGP'} key ${code(input.signedBy)}.`
     : 'Not signed (no `spec.git.commit.signingKey`).';
   const body = [
     `Image updates by ImageUpdateAutomation ${code(automation)} for ${code(input.baseBranch)}: ${updates.length} image${updates.length === 1 ? '' : 's'}, ${input.changes.length} marker${input.changes.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}.`,

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { readManifestFiles } from '../adapters/config/read-manifest-files.ts';
 import { createForgeClients } from '../adapters/forge/forge-clients.ts';
 import { createGitHubAppTokenSource } from '../adapters/forge/github-app-tokens.ts';
+import { createCodeCommitAuth } from '../adapters/git/codecommit-auth.ts';
 import { createIsomorphicGitClient } from '../adapters/git/isomorphic-git-client.ts';
 import { createJsonLogger, type LogLevel } from '../adapters/logging/json-logger.ts';
 import { createSlackNotifier } from '../adapters/notify/slack.ts';
@@ -10,6 +11,7 @@ import { createLocalQueue, type LocalQueue } from '../adapters/queue/local-queue
 import { createOciRegistryClient } from '../adapters/registry/oci-distribution-client.ts';
 import { createConfigSecretSource } from '../adapters/secrets/config-secret-source.ts';
 import { createOpenPgpSigning } from '../adapters/signing/openpgp-signing.ts';
+import { createSshSigning } from '../adapters/signing/ssh-signing.ts';
 import { createFileStateStore } from '../adapters/state/file-state-store.ts';
 import { createOverlayStateStore } from '../adapters/state/overlay-state-store.ts';
 import { type ConfiguredReceiver, configureReceivers } from '../adapters/webhooks/configured-receivers.ts';
@@ -112,8 +114,9 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
     secrets,
     clock: systemClock,
     logger,
-    signing: createOpenPgpSigning(),
+    signing: { ...createOpenPgpSigning(), ...createSshSigning() },
     githubApp: createGitHubAppTokenSource(),
+    codeCommit: createCodeCommitAuth(),
     forge: createForgeClients(),
   };
   const run = (request: ReconcileRequest) => reconcileAutomation(deps, request, { dryRun: options.dryRun });

@@ -9,7 +9,20 @@ import type { FileTree } from './file-tree.ts';
 export type GitCredentials =
   | { readonly kind: 'anonymous' }
   | { readonly kind: 'basic'; readonly username: string; readonly password: string }
-  | { readonly kind: 'bearer'; readonly token: string };
+  | { readonly kind: 'bearer'; readonly token: string }
+  | SshCredentials;
+
+/**
+ * An `ssh://` GitRepository's Secret as Flux reads it: `identity` (OpenSSH or PEM private key),
+ * optional `password` (decrypts the identity), and `known_hosts` (required: host keys are always
+ * verified). The user is the URL's.
+ */
+export interface SshCredentials {
+  readonly kind: 'ssh';
+  readonly identity: string;
+  readonly password?: string;
+  readonly knownHosts: string;
+}
 
 export interface GitSignature {
   readonly name: string;

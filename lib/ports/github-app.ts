@@ -6,7 +6,13 @@
  */
 export interface GitHubAppCredentials {
   readonly appId: string;
-  readonly installationId: string;
+  /**
+   * The installation, or undefined (Flux 2.9: `githubAppInstallationID` may be left out): then the
+   * installation of the app on `owner`'s account is looked up, and cached with its token.
+   */
+  readonly installationId?: string;
+  /** The repository owner (user or organisation) whose installation is looked up. */
+  readonly owner?: string;
   /** PEM (PKCS#1 or PKCS#8) RSA private key of the app. */
   readonly privateKey: string;
   /** API base, `https://api.github.com` by default; `https://HOST/api/v3` for GitHub Enterprise Server. */

@@ -9,6 +9,7 @@ import { createIsomorphicGitClient } from '../../lib/adapters/git/isomorphic-git
 import { createOciRegistryClient } from '../../lib/adapters/registry/oci-distribution-client.ts';
 import { createConfigSecretSource } from '../../lib/adapters/secrets/config-secret-source.ts';
 import { createOpenPgpSigning } from '../../lib/adapters/signing/openpgp-signing.ts';
+import { createSshSigning } from '../../lib/adapters/signing/ssh-signing.ts';
 import { createMemoryStateStore } from '../../lib/adapters/state/memory-state-store.ts';
 import { type ReconcileDeps, reconcileAutomation } from '../../lib/app/reconcile-automation.ts';
 import { InvalidConfigError } from '../../lib/domain/errors.ts';
@@ -99,7 +100,7 @@ describe('pull-request mode against a real registry, git http-backend and a chec
       secrets: createConfigSecretSource({ secrets: config.secrets }),
       clock,
       logger: silentLogger,
-      signing: createOpenPgpSigning(),
+      signing: { ...createOpenPgpSigning(), ...createSshSigning() },
       githubApp: options.tokens ?? createGitHubAppTokenSource(),
       forge: createForgeClients(),
     };

@@ -20,7 +20,13 @@ export interface FakeGitHubOptions {
   readonly gitServer: GitServer;
   /** Personal access tokens accepted for the API and for Git (`<any user>:<token>`). */
   readonly tokens?: readonly string[];
-  readonly app?: { readonly id: string; readonly installationId: string; readonly publicKeyPem: string };
+  readonly app?: {
+    readonly id: string;
+    readonly installationId: string;
+    readonly publicKeyPem: string;
+    /** Accounts the app is installed on (`GET /users/{owner}/installation`); default none. */
+    readonly installedOn?: readonly string[];
+  };
   /** Logins that may be requested as reviewers (GitHub: collaborators); teams as `org/team` slugs. */
   readonly collaborators?: readonly string[];
   readonly tokenTtlMs?: number;
@@ -145,6 +151,21 @@ export const startFakeGitHub = async (options: FakeGitHubOptions): Promise<FakeG
       return reply(415, error(415, 'Unsupported Media Type'));
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
 
+    const installationRoute = /^\/users\/([^/]+)\/installation$/.exec(path);
+    if (installationRoute && req.method === 'GET') {
+      const app = options.app;
+      if (!app || !verifyJwt(bearer, app.publicKeyPem, app.id, Math.floor(now() / 1000)))
+        return reply(401, error(401, 'A JSON web token could not be decoded'));
+      const login = decodeURIComponent(installationRoute[1] ?? '');
+      if (!app.installedOn?.includes(login)) return reply(404, error(404, 'Not Found'));
+      return reply(200, {
+        id: Number(app.installationId),
+        account: { login, type: 'Organization' },
+        app_id: Number(app.id),
+        target_type: 'Organization',
+        repository_selection: 'all',
+      });
+    }
     const tokenRoute = /^\/app\/installations\/([^/]+)\/access_tokens$/.exec(path);
     if (tokenRoute && req.method === 'POST') {
       const app = options.app;

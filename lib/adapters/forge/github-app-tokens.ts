@@ -36,21 +36,57 @@ export const createGitHubAppTokenSource = (options: GitHubAppTokenOptions = {}):
   const cache = new Map<string, CachedToken>();
   const inFlight = new Map<string, Promise<CachedToken>>();
 
+  const appHeaders = (jwt: string) => ({
+    Accept: GITHUB_MEDIA_TYPE,
+    'X-GitHub-Api-Version': GITHUB_API_VERSION,
+    Authorization: `Bearer ${jwt}`,
+  });
+
+  /** `GET /users/{owner}/installation` (an organisation is a user here): the app's installation on the owner. */
+  const installationOf = async (app: GitHubAppCredentials, baseUrl: string, jwt: string): Promise<string> => {
+    const owner = app.owner ?? '';
+    const where = `GitHub App ${app.appId} on ${owner}`;
+    const { json } = await sendForgeRequest(http, {
+      method: 'GET',
+      url: `${baseUrl}/users/${encodeURIComponent(owner)}/installation`,
+      headers: appHeaders(jwt),
+    }).catch((error: unknown) => {
+      if (error instanceof AuthError)
+        throw new AuthError(
+          `${where}: the app JWT was refused (${error.message}); check githubAppID and githubAppPrivateKey`,
+          {
+            data: error.data,
+          },
+        );
+      if (error instanceof NotFoundError)
+        throw new NotFoundError(
+          `${where}: the app is not installed on ${owner}; install it, or set githubAppInstallationID`,
+          {
+            data: error.data,
+          },
+        );
+      throw error;
+    });
+    const id = (json as { id?: unknown } | undefined)?.id;
+    if (typeof id !== 'number' && typeof id !== 'string')
+      throw new UpstreamError(`${where}: the installation answer has no id`);
+    return String(id);
+  };
+
   const mint = async (app: GitHubAppCredentials): Promise<CachedToken> => {
     const baseUrl = (app.baseUrl ?? githubAppTokenDefaults.baseUrl).replace(/\/+$/, '');
     const key = readAppPrivateKey(app.privateKey, app.appId);
     const now = clock.now().getTime();
     const jwt = githubAppJwt(key, app.appId, Math.floor(now / 1000));
+    // Looked up on every mint (once an hour) and so cached with the token: an app moved to another
+    // installation is found again at the next token.
+    const installationId = app.installationId ?? (await installationOf(app, baseUrl, jwt));
     const request = {
       method: 'POST' as const,
-      url: `${baseUrl}/app/installations/${encodeURIComponent(app.installationId)}/access_tokens`,
-      headers: {
-        Accept: GITHUB_MEDIA_TYPE,
-        'X-GitHub-Api-Version': GITHUB_API_VERSION,
-        Authorization: `Bearer ${jwt}`,
-      },
+      url: `${baseUrl}/app/installations/${encodeURIComponent(installationId)}/access_tokens`,
+      headers: appHeaders(jwt),
     };
-    const where = `GitHub App ${app.appId} installation ${app.installationId}`;
+    const where = `GitHub App ${app.appId} installation ${installationId}`;
     const { json } = await sendForgeRequest(http, request).catch((error: unknown) => {
       if (error instanceof AuthError)
         throw new AuthError(
@@ -72,7 +108,7 @@ export const createGitHubAppTokenSource = (options: GitHubAppTokenOptions = {}):
 
   return {
     async installationToken(app, { renew = false } = {}) {
-      const key = `${app.baseUrl ?? ''}\u0000${app.appId}\u0000${app.installationId}`;
+      const key = `${app.baseUrl ?? ''}\u0000${app.appId}\u0000${app.installationId ?? `owner:${app.owner}`}`;
       const cached = cache.get(key);
       if (!renew && cached && clock.now().getTime() < cached.renewAt) return cached.token;
       let pending = inFlight.get(key);

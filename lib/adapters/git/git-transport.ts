@@ -34,6 +34,7 @@ const authorization = (credentials: GitCredentials): string | undefined => {
     case 'bearer':
       return `Bearer ${credentials.token}`;
     case 'anonymous':
+    case 'ssh': // the SSH session authenticates the connection; there are no HTTP headers
       return undefined;
   }
 };

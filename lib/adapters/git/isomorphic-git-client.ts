@@ -1,13 +1,16 @@
 import { clone, type HttpClient, listServerRefs, readCommit, resolveRef, writeRef } from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
+import { InvalidConfigError } from '../../domain/errors.ts';
 import { MARKER_TOKEN } from '../../domain/markers/candidate-file.ts';
-import type { CheckoutOptions, GitClient, GitWorkspace } from '../../ports/git.ts';
+import type { CheckoutOptions, GitClient, GitCredentials, GitWorkspace } from '../../ports/git.ts';
 import { translateGitError } from './git-errors.ts';
 import { type GitCallTransport, type GitTransportSettings, gitCallTransport } from './git-transport.ts';
 import { createIsomorphicGitWorkspace } from './isomorphic-git-workspace.ts';
 import { enablePackDeltaCache } from './pack-delta-cache.ts';
 import { openRepoStorage, type RepoStorage, type RepoStorageOption } from './repo-storage.ts';
 import { type ShallowFetch, shallowFetchInto } from './shallow-fetch.ts';
+import { openSshGitSession, type SshGitSession } from './ssh-git-session.ts';
+import { isSshUrl } from './ssh-url.ts';
 
 /**
  * GitClient on isomorphic-git: a shallow (depth 1), single-branch clone without checkout into
@@ -60,6 +63,23 @@ const remoteBranchHead = async (
   return refs.find((serverRef) => serverRef.ref === ref)?.oid ?? null;
 };
 
+/**
+ * An `ssh://` URL gets an SSH session (ssh-git-session.ts): its HttpClient and routing URL replace
+ * the HTTP ones, so every fetch and push below runs unchanged over one SSH connection.
+ */
+const sshSessionFor = (
+  url: string,
+  credentials: GitCredentials,
+  timeoutMs: number,
+): SshGitSession | undefined => {
+  const ssh = isSshUrl(url);
+  if (ssh && credentials.kind !== 'ssh')
+    throw new InvalidConfigError(`${url}: an ssh:// URL needs a Secret with "identity" and "known_hosts"`);
+  if (!ssh && credentials.kind === 'ssh')
+    throw new InvalidConfigError(`${url}: SSH credentials ("identity") need an ssh:// URL`);
+  return credentials.kind === 'ssh' ? openSshGitSession(url, credentials, { timeoutMs }) : undefined;
+};
+
 export const createIsomorphicGitClient = (options: IsomorphicGitClientOptions = {}): GitClient => {
   // Explicit `undefined`s must not erase defaults (a `deltaCacheBytes: undefined` disabled the cache).
   const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
@@ -68,8 +88,10 @@ export const createIsomorphicGitClient = (options: IsomorphicGitClientOptions = 
   const isomorphicGitCheckout = async (checkout: CheckoutOptions): Promise<GitWorkspace> => {
     const { url, branch } = checkout;
     const pushBranch = checkout.pushBranch ?? branch;
+    const session = sshSessionFor(url, checkout.credentials, settings.timeoutMs);
+    const transportUrl = session?.url ?? url;
     const transportSettings: GitTransportSettings = {
-      http: settings.http,
+      http: session?.http ?? settings.http,
       userAgent: settings.userAgent,
       timeoutMs: settings.timeoutMs,
       credentials: checkout.credentials,
@@ -80,12 +102,18 @@ export const createIsomorphicGitClient = (options: IsomorphicGitClientOptions = 
     let storage: RepoStorage | undefined;
     try {
       storage = await openRepoStorage(settings.fs);
+      if (session) {
+        // The connection lives as long as the workspace: checkout, push and re-fetch share it.
+        const opened = storage;
+        storage = { ...opened, dispose: () => opened.dispose().finally(() => session.close()) };
+      }
       const { fs, gitdir } = storage;
       let fetched: ShallowFetch | undefined;
       if (settings.fetch === 'native') {
         fetched = await shallowFetchInto(storage, {
           transport,
-          url,
+          url: transportUrl,
+          displayUrl: url,
           branch,
           pushBranch,
           screenTokens: settings.screenTokens,
@@ -94,7 +122,7 @@ export const createIsomorphicGitClient = (options: IsomorphicGitClientOptions = 
       } else {
         // Flux semantics (flux-semantics §5.5): an existing push branch is built upon, a missing one
         // starts from the checkout branch.
-        if (pushBranch !== branch && (await remoteBranchHead(url, pushBranch, transport)) !== null)
+        if (pushBranch !== branch && (await remoteBranchHead(transportUrl, pushBranch, transport)) !== null)
           baseBranch = pushBranch;
         await clone({
           ...transport,
@@ -102,7 +130,7 @@ export const createIsomorphicGitClient = (options: IsomorphicGitClientOptions = 
           dir: gitdir, // required by the typings; with noCheckout nothing is written outside gitdir
           gitdir,
           cache,
-          url,
+          url: transportUrl,
           ref: `refs/heads/${baseBranch}`,
           singleBranch: true,
           depth: 1,
@@ -128,6 +156,7 @@ export const createIsomorphicGitClient = (options: IsomorphicGitClientOptions = 
         cache,
         transport: transportSettings,
         url,
+        transportUrl,
         checkoutBranch: branch,
         baseBranch,
         pushBranch,
@@ -136,20 +165,24 @@ export const createIsomorphicGitClient = (options: IsomorphicGitClientOptions = 
         ...(fetched ? { pack: { reader: fetched.reader, blobsContaining: fetched.blobsContaining } } : {}),
       });
     } catch (error) {
-      await storage?.dispose();
+      await (storage ? storage.dispose() : session?.close());
       throw translateGitError(error, { url, branch: baseBranch, operation: 'checkout' });
     }
   };
 
   const isomorphicGitRemoteHead: GitClient['remoteHead'] = async ({ url, credentials, branch, signal }) => {
+    const session = sshSessionFor(url, credentials, settings.timeoutMs);
+    const http = session?.http ?? settings.http;
     const transport = gitCallTransport(
-      { http: settings.http, userAgent: settings.userAgent, timeoutMs: settings.timeoutMs, credentials },
+      { http, userAgent: settings.userAgent, timeoutMs: settings.timeoutMs, credentials },
       signal,
     );
     try {
-      return await remoteBranchHead(url, branch, transport);
+      return await remoteBranchHead(session?.url ?? url, branch, transport);
     } catch (error) {
       throw translateGitError(error, { url, branch, operation: 'checkout' });
+    } finally {
+      await session?.close();
     }
   };
 

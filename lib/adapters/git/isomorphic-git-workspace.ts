@@ -33,6 +33,8 @@ export interface WorkspaceSetup {
   readonly cache: object | undefined;
   readonly transport: GitTransportSettings;
   readonly url: string;
+  /** Where requests go when it differs from `url` (an SSH session's routing URL); `url` stays in messages. */
+  readonly transportUrl?: string;
   readonly checkoutBranch: string;
   readonly baseBranch: string;
   readonly pushBranch: string;
@@ -208,7 +210,7 @@ export const createIsomorphicGitWorkspace = (setup: WorkspaceSetup): GitWorkspac
         fs,
         gitdir,
         cache,
-        url,
+        url: setup.transportUrl ?? url,
         ref,
         remoteRef: `refs/heads/${target}`,
         // Flux force-pushes when the push branch differs from the checkout branch (flux-semantics §5.5).
@@ -231,7 +233,7 @@ export const createIsomorphicGitWorkspace = (setup: WorkspaceSetup): GitWorkspac
         fs,
         gitdir,
         cache,
-        url,
+        url: setup.transportUrl ?? url,
         branch,
         have: setup.baseCommit,
         transport: setup.transport,

@@ -17,6 +17,8 @@ import { discoverRefs, type FetchTransport, fetchShallowPack } from './smart-htt
 export interface ShallowFetchOptions {
   readonly transport: FetchTransport;
   readonly url: string;
+  /** What messages name when `url` only routes requests (an SSH session's); default `url`. */
+  readonly displayUrl?: string;
   /** Checkout branch. */
   readonly branch: string;
   /** When it differs and exists on the remote, the clone starts from it (Flux semantics). */
@@ -56,7 +58,7 @@ export const shallowFetchInto = async (
     // An `ERR` from upload-pack (e.g. "not our ref": the branch was force-pushed between the ref
     // advertisement and the fetch) is the server's answer to this moment: retry, do not drop.
     if ((error as { code?: unknown }).code !== 'RemoteError') throw error;
-    const safeUrl = redactUrl(url);
+    const safeUrl = redactUrl(options.displayUrl ?? url);
     throw new UpstreamError(`git checkout ${safeUrl} (branch ${baseBranch}): ${(error as Error).message}`, {
       cause: error,
       data: { url: safeUrl, branch: baseBranch, operation: 'checkout', reason: (error as Error).message },

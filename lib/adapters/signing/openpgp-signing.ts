@@ -44,4 +44,4 @@ const openPgpSigner = async ({ armoredKey, passphrase }: OpenPgpKeyMaterial): Pr
   };
 };
 
-export const createOpenPgpSigning = (): CommitSigning => ({ openPgp: openPgpSigner });
+export const createOpenPgpSigning = (): Pick<CommitSigning, 'openPgp'> => ({ openPgp: openPgpSigner });

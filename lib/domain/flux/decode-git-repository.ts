@@ -33,6 +33,10 @@ const URL_PATTERN = /^(http|https|ssh):\/\/.*$/;
 // `git@github.com:org/repo.git`: what people paste, which the CRD pattern refuses.
 const SCP_LIKE = /^([^@/:]+)@([^/:]+):(.+)$/;
 const DEFAULT_TIMEOUT = durationOf('60s', 60_000);
+// `provider: aws` authenticates to CodeCommit with IAM over HTTPS; the URL must be CodeCommit's
+// (docs.aws.amazon.com/codecommit/latest/userguide/regions.html), as Flux 2.6+ checks a registry's host.
+const CODECOMMIT_URL =
+  /^https:\/\/git-codecommit(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/v1\/repos\/[^/]+\/*$/;
 
 export const decodeGitRepository = (
   ctx: DecodeContext,
@@ -55,6 +59,11 @@ export const decodeGitRepository = (
   const interval = readDuration(ctx, spec, 'interval', 'spec', { required: true });
   const timeout = readDuration(ctx, spec, 'timeout', 'spec', { allowHours: false }) ?? DEFAULT_TIMEOUT;
   const suspend = readBoolean(ctx, spec, 'suspend', 'spec');
+  if (provider === 'aws' && url !== undefined && !CODECOMMIT_URL.test(url))
+    ctx.error(
+      'spec.url',
+      `provider aws needs a CodeCommit HTTPS URL (https://git-codecommit.<region>.amazonaws.com/v1/repos/<name>), got ${JSON.stringify(url)}`,
+    );
   if (ctx.errorCount() > before || !url || !provider || !interval) return undefined;
   return {
     ...head,

@@ -15,8 +15,9 @@ import { checkFields } from './unknown-fields.ts';
 
 /**
  * Dispatches one Kubernetes object to the decoder of its kind. Served versions follow Flux 2.6/2.7:
- * `image.toolkit.fluxcd.io` v1 and v1beta2 (v1beta1 was removed in 2.7), `source.toolkit.fluxcd.io/v1`,
- * `notification.toolkit.fluxcd.io/v1`, core `v1` Secret and ServiceAccount. Anything else is skipped with a warning:
+ * `image.toolkit.fluxcd.io` v1 and v1beta2 (v1beta1 was removed in 2.7; v1beta2 in 2.9, read with a
+ * warning), `source.toolkit.fluxcd.io/v1`, `notification.toolkit.fluxcd.io/v1`, core `v1` Secret and
+ * ServiceAccount. Anything else is skipped with a warning:
  * a fleet repository holds many kinds this service has no use for.
  */
 
@@ -27,6 +28,10 @@ type Decoder = (
 ) => FluxKind | undefined;
 
 const IMAGE_VERSIONS = ['image.toolkit.fluxcd.io/v1', 'image.toolkit.fluxcd.io/v1beta2'];
+// Flux 2.9 stopped serving v1beta2: still read here (the fields are v1's), with a warning saying how to move.
+const REMOVED_IMAGE_VERSION = 'image.toolkit.fluxcd.io/v1beta2';
+const REMOVED_IMAGE_VERSION_HINT =
+  'image.toolkit.fluxcd.io/v1beta2 was removed in Flux 2.9 and a Flux 2.9 cluster refuses it; still read here. Change apiVersion to image.toolkit.fluxcd.io/v1: the fields are the same';
 
 const KINDS: Readonly<Record<string, { apiVersions: readonly string[]; decode: Decoder }>> = {
   ImageRepository: { apiVersions: IMAGE_VERSIONS, decode: decodeImageRepository },
@@ -85,6 +90,7 @@ export const decodeObject = (value: unknown, source: ManifestSource): DecodedObj
     source,
   };
   const object = entry.decode(ctx, value, head);
+  if (apiVersion === REMOVED_IMAGE_VERSION) ctx.warn('apiVersion', REMOVED_IMAGE_VERSION_HINT);
   return {
     ...(metadata && object && { object }),
     supported: true,

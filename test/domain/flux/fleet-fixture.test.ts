@@ -33,8 +33,14 @@ const config: FluxConfig = load.config;
 describe('parseManifests on a fleet repository', () => {
   it('loads without errors and warns about what it skips', () => {
     expect(load.errors.map((issue) => issue.format())).toEqual([]);
+    // The fixture keeps three v1beta2 objects on purpose: read, with Flux 2.9's removal explained.
+    const removed =
+      'apiVersion: image.toolkit.fluxcd.io/v1beta2 was removed in Flux 2.9 and a Flux 2.9 cluster refuses it; still read here. Change apiVersion to image.toolkit.fluxcd.io/v1: the fields are the same';
     expect(load.warnings.map((issue) => issue.format())).toEqual([
+      `apps/automation.yaml: document 2 (ImageUpdateAutomation apps/apps): ${removed}`,
       'apps/podinfo/deployment.yaml: document 1 (Deployment apps/podinfo): apps/v1 Deployment is not used by image-automation; skipped',
+      `apps/podinfo/image-repository.yaml: document 1 (ImageRepository apps/podinfo): ${removed}`,
+      `apps/web/images.yml: document 1 (ImageRepository apps/web): ${removed}`,
       'clusters/production/flux-system/gotk-sync.yaml: document 1 (GitRepository flux-system/flux-system): spec.secretRef: Secret flux-system/flux-system is not among the loaded Secrets',
       'clusters/production/flux-system/gotk-sync.yaml: document 2 (Kustomization flux-system/flux-system): kustomize.toolkit.fluxcd.io/v1 Kustomization is not used by image-automation; skipped',
     ]);

@@ -153,3 +153,28 @@ describe('ConfigIssue', () => {
     );
   });
 });
+
+describe('parseManifests: image.toolkit.fluxcd.io/v1beta2 after Flux 2.9', () => {
+  it('still reads v1beta2 objects, each with a warning saying how to move to v1; v1 gets none', () => {
+    const beta = parseManifests([
+      {
+        path: 'a.yaml',
+        text: yamlOf(
+          build('repo', { apiVersion: 'image.toolkit.fluxcd.io/v1beta2' }),
+          build('policy', { apiVersion: 'image.toolkit.fluxcd.io/v1beta2' }),
+        ),
+      },
+    ]);
+    expect(formatted(beta).errors).toEqual([]);
+    expect(beta.config.imageRepositories).toHaveLength(1);
+    expect(beta.config.imagePolicies).toHaveLength(1);
+    expect(formatted(beta).warnings).toEqual(
+      ['document 1 (ImageRepository apps/web)', 'document 2 (ImagePolicy apps/web)'].map(
+        (where) =>
+          `a.yaml: ${where}: apiVersion: image.toolkit.fluxcd.io/v1beta2 was removed in Flux 2.9 and a Flux 2.9 cluster refuses it; still read here. Change apiVersion to image.toolkit.fluxcd.io/v1: the fields are the same`,
+      ),
+    );
+    const v1 = parseManifests([{ path: 'b.yaml', text: yamlOf(build('repo'), build('policy')) }]);
+    expect(formatted(v1)).toEqual({ errors: [], warnings: [] });
+  });
+});
