@@ -94,7 +94,7 @@ const esbuildSettings = async () => {
 
 /** The project modules esbuild puts into a handler's bundle, with serverless.yml's esbuild settings. */
 export const bundledModules = async (handlerModule: string): Promise<string[]> => {
-  const { bundle, platform, format, target, mainFields, minify } = await esbuildSettings();
+  const { bundle, platform, format, target, mainFields, minify, exclude } = await esbuildSettings();
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: [handlerModule],
@@ -104,6 +104,8 @@ export const bundledModules = async (handlerModule: string): Promise<string[]> =
     target: target as string,
     mainFields: mainFields as string[],
     minify: minify as boolean,
+    // serverless-esbuild leaves the `exclude`d packages out of the bundle: external to esbuild.
+    external: (exclude as string[] | undefined) ?? [],
     metafile: true,
     write: false,
     outdir: join(ROOT, '.esbuild-iam'),
