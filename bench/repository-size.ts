@@ -19,7 +19,16 @@ import { mb, median, ms, ratio, seconds } from './support/stats.ts';
 
 const bin = fileURLToPath(new URL('../lib/local/bin.js', import.meta.url));
 const phasesScript = fileURLToPath(new URL('./support/git-phases.ts', import.meta.url));
-const FETCH_MODES = ['isomorphic-git', 'native'] as const;
+
+/**
+ * The Git part through isomorphic-git's clone and readers, the checkout path before the native fetch,
+ * as last measured beside it (bench/results/2026-12-03.md, same run as its native rows). That path is
+ * gone from the code, so these rows are a record, not a measurement of this run.
+ */
+const RECORDED_CLONE_PHASES: Readonly<Record<number, readonly string[]>> = Object.freeze({
+  1000: ['371 ms', '239 ms', '51 ms', '151 ms', '812 ms', '151 MB'],
+  20000: ['3496 ms', '3462 ms', '51 ms', '357 ms', '7367 ms', '433 MB'],
+});
 
 export interface RepositorySizeOptions {
   readonly sizes?: readonly number[];
@@ -30,8 +39,8 @@ interface SizeFigures {
   readonly size: number;
   readonly ours: { wallMs: number[]; rssKb: number[] };
   readonly floor: { wallMs: number[]; rssKb: number[]; clone: number[] };
-  /** Git work alone, per checkout path: the before/after of the native fetch. */
-  readonly phases: Record<(typeof FETCH_MODES)[number], { rssKb: number[]; runs: GitPhases[] }>;
+  /** Git work alone (the native fetch's checkout path). */
+  readonly phases: { rssKb: number[]; runs: GitPhases[] };
 }
 
 export const repositorySizeBench = async (options: RepositorySizeOptions = {}): Promise<BenchResult> => {
@@ -69,7 +78,7 @@ export const repositorySizeBench = async (options: RepositorySizeOptions = {}): 
         size,
         ours: { wallMs: [], rssKb: [] },
         floor: { wallMs: [], rssKb: [], clone: [] },
-        phases: { 'isomorphic-git': { rssKb: [], runs: [] }, native: { rssKb: [], runs: [] } },
+        phases: { rssKb: [], runs: [] },
       };
       // Interleaved, so drift (page cache, CPU frequency) hits both sides alike.
       for (let i = 0; i < runs; i++) {
@@ -105,20 +114,17 @@ export const repositorySizeBench = async (options: RepositorySizeOptions = {}): 
         entry.floor.clone.push(floor.steps.clone);
         await resetBranch(git, repo, base);
 
-        for (const mode of FETCH_MODES) {
-          const run = await runTimed(process.execPath, [
-            phasesScript,
-            git.url(repo),
-            mode,
-            `${BENCH_NAMESPACE}:app`,
-            `${registry.host}/bench/app:1.0.1`,
-          ]);
-          const phases = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as GitPhases;
-          if (phases.changes !== 1) throw new Error(`git phases (${mode}) made ${phases.changes} changes`);
-          entry.phases[mode].runs.push(phases);
-          entry.phases[mode].rssKb.push(run.maxRssKb);
-          await resetBranch(git, repo, base);
-        }
+        const run = await runTimed(process.execPath, [
+          phasesScript,
+          git.url(repo),
+          `${BENCH_NAMESPACE}:app`,
+          `${registry.host}/bench/app:1.0.1`,
+        ]);
+        const phases = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as GitPhases;
+        if (phases.changes !== 1) throw new Error(`git phases made ${phases.changes} changes`);
+        entry.phases.runs.push(phases);
+        entry.phases.rssKb.push(run.maxRssKb);
+        await resetBranch(git, repo, base);
       }
       figures.push(entry);
     }
@@ -138,21 +144,24 @@ export const repositorySizeBench = async (options: RepositorySizeOptions = {}): 
       ratio(ours, floor),
     ];
   });
-  const phaseRows = figures.flatMap((f) =>
-    FETCH_MODES.map((mode) => {
-      const { runs: r, rssKb } = f.phases[mode];
-      const pick = (key: keyof GitPhases) => median(r.map((p) => p[key]));
-      return [
-        `${f.size.toLocaleString('en')} files, ${mode === 'native' ? 'native fetch (now)' : 'isomorphic-git clone (before)'}`,
+  const phaseRows = figures.flatMap((f) => {
+    const { runs: r, rssKb } = f.phases;
+    const pick = (key: keyof GitPhases) => median(r.map((p) => p[key]));
+    const size = `${f.size.toLocaleString('en')} files`;
+    const recorded = RECORDED_CLONE_PHASES[f.size];
+    return [
+      ...(recorded ? [[`${size}, isomorphic-git clone (before; recorded 2026-12-03)`, ...recorded]] : []),
+      [
+        `${size}, native fetch (now)`,
         ms(pick('checkoutMs')),
         ms(pick('scanMs')),
         ms(pick('commitMs')),
         ms(pick('pushMs')),
         ms(pick('checkoutMs') + pick('scanMs') + pick('commitMs') + pick('pushMs')),
         mb(Math.max(...rssKb)),
-      ];
-    }),
-  );
+      ],
+    ];
+  });
   const largest = figures.find((f) => f.size === Math.max(...sizes));
   const goals = largest
     ? [
@@ -183,7 +192,7 @@ export const repositorySizeBench = async (options: RepositorySizeOptions = {}): 
         ],
         rows,
       ) +
-      '\n\nThe Git part alone, in a child process per run, before and after the native fetch (same run, same peers):\n\n' +
+      '\n\nThe Git part alone, in a child process per run, after the native fetch (this run) and before it (isomorphic-git clone, a recorded figure: that path is no longer in the code):\n\n' +
       table(
         ['repository, checkout path', 'checkout', 'scan + rewrite', 'commit', 'push', 'total', 'peak RSS'],
         phaseRows,

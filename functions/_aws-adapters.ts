@@ -39,7 +39,6 @@ const stateMethods = {
   list: true,
   hasDelivery: true,
   rememberDelivery: true,
-  forgetDelivery: true,
 } as const;
 const registryMethods = { listTags: true, resolveDigest: true } as const;
 const gitMethods = { checkout: true, remoteHead: true } as const;

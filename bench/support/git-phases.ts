@@ -4,10 +4,9 @@ import { buildSetters } from '../../lib/domain/markers/setters.ts';
 
 /**
  * One reconcile's Git work, phase by phase, in a child process of its own (so its peak RSS is its
- * own): checkout, scan and rewrite, commit, push. `fetch` picks the checkout path, so the
- * isomorphic-git clone (before) and the native fetch (after) are compared in the same run.
+ * own): checkout (the native fetch), scan and rewrite, commit, push.
  *
- * Usage: node bench/support/git-phases.ts <git url> <native|isomorphic-git> <namespace:policy> <new image ref>
+ * Usage: node bench/support/git-phases.ts <git url> <namespace:policy> <new image ref>
  */
 
 export interface GitPhases {
@@ -19,10 +18,10 @@ export interface GitPhases {
 }
 
 const main = async () => {
-  const [url = '', fetch = 'native', policy = '', image = ''] = process.argv.slice(2);
+  const [url = '', policy = '', image = ''] = process.argv.slice(2);
   const [namespace = '', name = ''] = policy.split(':');
   const at = image.lastIndexOf(':');
-  const git = createIsomorphicGitClient({ fetch: fetch === 'native' ? 'native' : 'isomorphic-git' });
+  const git = createIsomorphicGitClient();
   const t0 = performance.now();
   const ws = await git.checkout({ url, credentials: { kind: 'anonymous' }, branch: 'main' });
   try {

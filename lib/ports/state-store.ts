@@ -92,6 +92,4 @@ export interface StateStore {
    * not expired (a replay). The store's clock alone decides both the record's time and its expiry.
    */
   rememberDelivery(id: string): Promise<boolean>;
-  /** Undoes rememberDelivery when the work could not be queued, so the sender's retry is not mistaken for a replay. */
-  forgetDelivery(id: string): Promise<void>;
 }

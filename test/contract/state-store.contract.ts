@@ -158,14 +158,6 @@ export const describeStateStoreContract = (
         expect(await store.hasDelivery('evt-6')).toBe(false);
       }));
 
-    it('forgets a delivery on request, so a retry of work that could not be queued is accepted', () =>
-      withStore(async (store) => {
-        expect(await store.rememberDelivery('evt-9')).toBe(true);
-        await store.forgetDelivery('evt-9');
-        expect(await store.rememberDelivery('evt-9')).toBe(true);
-        await store.forgetDelivery('never-seen');
-      }));
-
     it('admits exactly one of many concurrent deliveries with the same id', () =>
       withStore(async (store) => {
         const firsts = await Promise.all(Array.from({ length: 10 }, () => store.rememberDelivery('same')));

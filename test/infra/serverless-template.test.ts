@@ -170,7 +170,6 @@ describe('IAM: least privilege per function', () => {
       ...logs('Webhook'),
       'dynamodb:GetItem': ['arn:StateTable'],
       'dynamodb:PutItem': ['arn:StateTable'],
-      'dynamodb:DeleteItem': ['arn:StateTable'],
       'sqs:SendMessage': ['arn:WorkQueue'],
       'secretsmanager:GetSecretValue': receiverSecrets,
     });
@@ -178,7 +177,6 @@ describe('IAM: least privilege per function', () => {
       ...logs('EcrEvent'),
       'dynamodb:GetItem': ['arn:StateTable'],
       'dynamodb:PutItem': ['arn:StateTable'],
-      'dynamodb:DeleteItem': ['arn:StateTable'],
       'sqs:SendMessage': ['arn:WorkQueue'],
     });
     const ecrRepositories = ['arn:aws:ecr:*:123456789012:repository/*'];

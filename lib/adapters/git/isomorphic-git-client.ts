@@ -1,4 +1,4 @@
-import { clone, type HttpClient, listServerRefs, readCommit, resolveRef, writeRef } from 'isomorphic-git';
+import { type HttpClient, listServerRefs, readCommit, resolveRef, writeRef } from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
 import { InvalidConfigError } from '../../domain/errors.ts';
 import { MARKER_TOKEN } from '../../domain/markers/candidate-file.ts';
@@ -8,7 +8,7 @@ import { type GitCallTransport, type GitTransportSettings, gitCallTransport } fr
 import { createIsomorphicGitWorkspace } from './isomorphic-git-workspace.ts';
 import { enablePackDeltaCache } from './pack-delta-cache.ts';
 import { openRepoStorage, type RepoStorage, type RepoStorageOption } from './repo-storage.ts';
-import { type ShallowFetch, shallowFetchInto } from './shallow-fetch.ts';
+import { shallowFetchInto } from './shallow-fetch.ts';
 import { openSshGitSession, type SshGitSession } from './ssh-git-session.ts';
 import { isSshUrl } from './ssh-url.ts';
 
@@ -30,12 +30,6 @@ export interface IsomorphicGitClientOptions {
   readonly cache?: boolean;
   /** Bound of the inflated-delta-base cache per workspace (pack-delta-cache.ts); 0 turns it off. */
   readonly deltaCacheBytes?: number;
-  /**
-   * How a checkout fetches: `native` (shallow-fetch.ts: our smart-HTTP fetch and one-pass native pack
-   * index, blobs then read from the pack in memory) or `isomorphic-git` (its clone and readers).
-   * The second stays for comparison in the benchmarks and as a fallback.
-   */
-  readonly fetch?: 'native' | 'isomorphic-git';
   /** Byte strings every blob is searched for while the pack is indexed (GitWorkspace.pathsContaining). */
   readonly screenTokens?: readonly string[];
 }
@@ -47,7 +41,6 @@ export const isomorphicGitClientDefaults = Object.freeze({
   timeoutMs: 60_000,
   cache: true,
   deltaCacheBytes: 64 * 1024 * 1024,
-  fetch: 'native' as 'native' | 'isomorphic-git',
   screenTokens: [MARKER_TOKEN] as readonly string[],
 });
 
@@ -108,36 +101,18 @@ export const createIsomorphicGitClient = (options: IsomorphicGitClientOptions = 
         storage = { ...opened, dispose: () => opened.dispose().finally(() => session.close()) };
       }
       const { fs, gitdir } = storage;
-      let fetched: ShallowFetch | undefined;
-      if (settings.fetch === 'native') {
-        fetched = await shallowFetchInto(storage, {
-          transport,
-          url: transportUrl,
-          displayUrl: url,
-          branch,
-          pushBranch,
-          screenTokens: settings.screenTokens,
-        });
-        baseBranch = fetched.baseBranch;
-      } else {
-        // Flux semantics (flux-semantics §5.5): an existing push branch is built upon, a missing one
-        // starts from the checkout branch.
-        if (pushBranch !== branch && (await remoteBranchHead(transportUrl, pushBranch, transport)) !== null)
-          baseBranch = pushBranch;
-        await clone({
-          ...transport,
-          fs,
-          dir: gitdir, // required by the typings; with noCheckout nothing is written outside gitdir
-          gitdir,
-          cache,
-          url: transportUrl,
-          ref: `refs/heads/${baseBranch}`,
-          singleBranch: true,
-          depth: 1,
-          noCheckout: true,
-          noTags: true,
-        });
-      }
+      // Our smart-HTTP (or SSH) fetch and one-pass native pack index (shallow-fetch.ts); blobs are then
+      // read from the pack in memory. (isomorphic-git's clone was the path before;
+      // bench/repository-size.ts keeps its recorded figures.)
+      const fetched = await shallowFetchInto(storage, {
+        transport,
+        url: transportUrl,
+        displayUrl: url,
+        branch,
+        pushBranch,
+        screenTokens: settings.screenTokens,
+      });
+      baseBranch = fetched.baseBranch;
       const baseCommit = await resolveRef({ fs, gitdir, ref: `refs/remotes/origin/${baseBranch}` });
       // push() skips objects reachable from origin/HEAD when building a thin pack; a single-branch
       // clone does not record it, and without it a push to a new branch would upload every blob.
@@ -162,7 +137,7 @@ export const createIsomorphicGitClient = (options: IsomorphicGitClientOptions = 
         pushBranch,
         baseCommit,
         baseTree: commit.tree,
-        ...(fetched ? { pack: { reader: fetched.reader, blobsContaining: fetched.blobsContaining } } : {}),
+        pack: { reader: fetched.reader, blobsContaining: fetched.blobsContaining },
       });
     } catch (error) {
       await (storage ? storage.dispose() : session?.close());

@@ -9,7 +9,9 @@
  *
  * This reaches into isomorphic-git internals (the `PackfileCache` symbol on the `cache` object,
  * `GitPackIndex.readDepth` / `.offsetCache`); when they are not found it does nothing, and the only
- * cost is speed.
+ * cost is speed. So isomorphic-git is pinned to an exact version in package.json, and
+ * test/adapters/git/pack-delta-cache.test.ts checks these assumptions against the installed library:
+ * an upgrade that moves or fixes them fails there, loudly, instead of silently losing the speed.
  */
 
 interface CachedObject {

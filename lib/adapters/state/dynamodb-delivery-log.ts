@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { StateStore } from '../../ports/state-store.ts';
 import { awsErrorFacts } from '../aws/aws-error.ts';
 import { deliveryItemKey } from './dynamodb-state-table.ts';
@@ -13,7 +13,7 @@ export const dynamoDbDeliveryLogDefaults = Object.freeze({
   deliveryRetentionMs: 7 * 24 * 3600 * 1000,
 });
 
-export type DeliveryLog = Pick<StateStore, 'hasDelivery' | 'rememberDelivery' | 'forgetDelivery'>;
+export type DeliveryLog = Pick<StateStore, 'hasDelivery' | 'rememberDelivery'>;
 
 export const createDynamoDbDeliveryLog = (
   table: StateTable,
@@ -60,17 +60,8 @@ export const createDynamoDbDeliveryLog = (
     }
   }
 
-  async function dynamoDbForgetDelivery(id: string): Promise<void> {
-    try {
-      await documents.send(new DeleteCommand({ TableName: tableName, Key: deliveryItemKey(id) }));
-    } catch (error) {
-      throw failure('DeleteItem', error, { deliveryId: id.slice(0, 200) });
-    }
-  }
-
   return {
     hasDelivery: dynamoDbHasDelivery,
     rememberDelivery: dynamoDbRememberDelivery,
-    forgetDelivery: dynamoDbForgetDelivery,
   };
 };

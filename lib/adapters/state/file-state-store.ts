@@ -222,9 +222,6 @@ export const createFileStateStore = (
     list: fileStateStoreList,
     hasDelivery: fileStateStoreHasDelivery,
     rememberDelivery: fileStateStoreRememberDelivery,
-    forgetDelivery: async (id: string) => {
-      await unlink(await deliveryPath(id)).catch(() => {});
-    },
     prune,
   };
 };

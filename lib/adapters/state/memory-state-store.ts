@@ -58,8 +58,5 @@ export const createMemoryStateStore = (options: MemoryStateStoreOptions = {}): S
       deliveries.set(deliveryId, clock.now().getTime());
       return true;
     },
-    async forgetDelivery(deliveryId: string) {
-      deliveries.delete(deliveryId);
-    },
   };
 };

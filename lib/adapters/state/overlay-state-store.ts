@@ -64,6 +64,5 @@ export const createOverlayStateStore = (
     },
     hasDelivery: deliveries.hasDelivery,
     rememberDelivery: deliveries.rememberDelivery,
-    forgetDelivery: deliveries.forgetDelivery,
   };
 };

@@ -1,5 +1,4 @@
-import { verify as verifySignature } from 'node:crypto';
-import { isRecord } from './json-body.ts';
+import { errors, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions, jwtVerify } from 'jose';
 import type { KeysFor } from './jwks-keys.ts';
 import { refused, verified } from './parsed-hook.ts';
 import type { Verification } from './webhook-request.ts';
@@ -9,12 +8,13 @@ import type { Verification } from './webhook-request.ts';
  * `Authorization: Bearer <JWT>`, the way Google documents it and Flux does since CVE-2026-40109:
  * https://cloud.google.com/pubsub/docs/authenticate-push-subscriptions
  *
- * RS256 only (the `alg` header is checked, so `none` or an HMAC "signed" with a public key never
- * pass), a signature by one of the Receiver's keys, `iss` Google, `aud` the configured audience,
- * `email` the subscription's service account with `email_verified`, and `exp`/`iat`/`nbf` with a
- * little clock skew. The reasons name the failed check, never the token or a claim value.
+ * jose checks the JWS: RS256 only (so `none` or an HMAC "signed" with a public key never pass), a
+ * signature by one of the Receiver's keys, `iss` Google, `aud` the configured audience, `exp` and
+ * `nbf` with a little clock skew. Here: `email` the subscription's service account with
+ * `email_verified`, and `iat` present and not in the future (jose checks `iat` only with a maximum
+ * age). The reasons name the failed check, never the token or a claim value.
  */
-export const GOOGLE_ISSUERS: ReadonlySet<string> = new Set([
+export const GOOGLE_ISSUERS: readonly string[] = Object.freeze([
   'accounts.google.com',
   'https://accounts.google.com',
 ]);
@@ -28,15 +28,53 @@ export interface IdTokenExpectations {
   readonly skewSeconds?: number;
 }
 
-const SEGMENT = /^[A-Za-z0-9_-]+$/;
+/** The key set could not give a key: unusable keys, a failed fetch, or no key with the token's `kid`. */
+class NoSigningKey extends Error {}
 
-const decodeJson = (segment: string): Record<string, unknown> | undefined => {
+const resolving =
+  (keys: JWTVerifyGetKey): JWTVerifyGetKey =>
+  async (header, token) => {
+    try {
+      return await keys(header, token);
+    } catch (error) {
+      if (error instanceof errors.JWKSMultipleMatchingKeys) throw error;
+      throw new NoSigningKey('no signing key', { cause: error });
+    }
+  };
+
+/** A token without `kid` may match several keys: jose hands them over to try one by one. */
+const verifyWithAnyKey = async (token: string, keys: JWTVerifyGetKey, options: JWTVerifyOptions) => {
   try {
-    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-    return isRecord(value) ? value : undefined;
-  } catch {
-    return undefined;
+    return (await jwtVerify(token, keys, options)).payload;
+  } catch (error) {
+    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw error;
+    for await (const key of error) {
+      try {
+        return (await jwtVerify(token, key, options)).payload;
+      } catch (inner) {
+        if (!(inner instanceof errors.JWSSignatureVerificationFailed)) throw inner;
+      }
+    }
+    throw new errors.JWSSignatureVerificationFailed();
   }
+};
+
+const CLAIM_REASONS: Readonly<Record<string, string>> = Object.freeze({
+  iss: 'token issuer is not Google',
+  aud: 'token audience does not match',
+  exp: 'token expired',
+  nbf: 'token not yet valid',
+  iat: 'token issued in the future',
+});
+
+const reasonOf = (error: unknown): string => {
+  if (error instanceof NoSigningKey) return 'no signing key for this token';
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'token is not RS256-signed';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'token signature does not verify';
+  if (error instanceof errors.JWTClaimValidationFailed || error instanceof errors.JWTExpired) {
+    return CLAIM_REASONS[error.claim] ?? 'malformed token';
+  }
+  return 'malformed token';
 };
 
 export const verifyGoogleIdToken = async (
@@ -47,45 +85,32 @@ export const verifyGoogleIdToken = async (
 ): Promise<Verification> => {
   const token = /^bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '')?.[1];
   if (!token) return refused('missing bearer token');
-  const parts = token.split('.');
-  if (
-    token.length > idTokenDefaults.maxTokenLength ||
-    parts.length !== 3 ||
-    !parts.every((p) => SEGMENT.test(p))
-  ) {
-    return refused('malformed token');
+  if (token.length > idTokenDefaults.maxTokenLength) return refused('malformed token');
+  const keys = keysFor(secret);
+  if (!keys) return refused('no signing key for this token');
+  const skew = expected.skewSeconds ?? idTokenDefaults.skewSeconds;
+  let claims: JWTPayload;
+  try {
+    claims = await verifyWithAnyKey(token, resolving(keys), {
+      algorithms: ['RS256'],
+      issuer: [...GOOGLE_ISSUERS],
+      audience: expected.audience,
+      requiredClaims: ['exp', 'iat'],
+      clockTolerance: skew,
+      currentDate: expected.now,
+    });
+  } catch (error) {
+    return refused(reasonOf(error));
   }
-  const [head = '', body = '', signature = ''] = parts;
-  const header = decodeJson(head);
-  const claims = decodeJson(body);
-  if (!header || !claims) return refused('malformed token');
-  if (header.alg !== 'RS256') return refused('token is not RS256-signed');
-  const kid = typeof header.kid === 'string' ? header.kid : undefined;
-  const keys = await keysFor(secret, kid);
-  if (keys.length === 0) return refused('no signing key for this token');
-  const signed = Buffer.from(`${head}.${body}`);
-  const bytes = Buffer.from(signature, 'base64url');
-  const valid = keys.some(
-    ({ key }) => key.asymmetricKeyType === 'rsa' && verifySignature('sha256', signed, key, bytes),
-  );
-  if (!valid) return refused('token signature does not verify');
-  return checkClaims(claims, expected);
+  return checkGoogleClaims(claims, expected, skew);
 };
 
-const checkClaims = (claims: Record<string, unknown>, expected: IdTokenExpectations): Verification => {
-  const now = Math.floor(expected.now.getTime() / 1000);
-  const skew = expected.skewSeconds ?? idTokenDefaults.skewSeconds;
-  const { iss, aud, email, exp, iat, nbf } = claims;
-  if (typeof iss !== 'string' || !GOOGLE_ISSUERS.has(iss)) return refused('token issuer is not Google');
-  const audiences = Array.isArray(aud) ? aud : [aud];
-  if (!audiences.includes(expected.audience)) return refused('token audience does not match');
-  if (email !== expected.email) return refused('token email does not match');
+const checkGoogleClaims = (claims: JWTPayload, expected: IdTokenExpectations, skew: number): Verification => {
+  if (claims.email !== expected.email) return refused('token email does not match');
   // Google's ID tokens carry a boolean; some older issuers wrote the string "true".
   if (claims.email_verified !== true && claims.email_verified !== 'true')
     return refused('token email not verified');
-  if (typeof exp !== 'number' || exp + skew < now) return refused('token expired');
-  if (typeof iat !== 'number' || iat - skew > now) return refused('token issued in the future');
-  if (nbf !== undefined && (typeof nbf !== 'number' || nbf - skew > now))
-    return refused('token not yet valid');
+  const now = Math.floor(expected.now.getTime() / 1000);
+  if ((claims.iat ?? Number.POSITIVE_INFINITY) - skew > now) return refused('token issued in the future');
   return verified;
 };

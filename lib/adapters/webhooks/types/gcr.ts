@@ -15,7 +15,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
  * https://cloud.google.com/artifact-registry/docs/configure-notifications
  * https://cloud.google.com/pubsub/docs/push
  *
- * Verified by the subscription's OIDC token (see google-id-token.ts). Secret keys: `token`
+ * Verified by the subscription's OIDC token, checked with jose (google-id-token.ts). Secret keys: `token`
  * (the hook URL), `audience` and `email` (both required, as in Flux since CVE-2026-40109), and
  * the signing keys as `jwks` (inline JWKS JSON) or `jwksUrl` (default Google's certs URL).
  * The body is the wrapped push format: `message.data` is base64 of
