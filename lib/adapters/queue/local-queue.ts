@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { backoff } from '../../domain/backoff.ts';
 import { isAppError, UpstreamError } from '../../domain/errors.ts';
 import { mergeReconcileRequests, type ReconcileRequest } from '../../domain/work.ts';
 import type { Logger } from '../../ports/logger.ts';
@@ -175,14 +176,15 @@ export const createLocalQueue = (options: LocalQueueOptions): LocalQueue => {
         // No spread into a call: a burst can leave thousands of items to retry.
         group.pending = retryLater.concat(group.pending);
         const attempts = retryLater.reduce((most, i) => Math.max(most, i.attempts), 0);
-        const ceiling = Math.min(settings.maxRetryDelayMs, settings.baseRetryDelayMs * 2 ** (attempts - 1));
-        group.retryTimer = setTimeout(
-          () => {
-            group.retryTimer = undefined;
-            schedule(groupId);
-          },
-          Math.round(ceiling / 2 + (random() * ceiling) / 2),
+        const delay = backoff(
+          { baseMs: settings.baseRetryDelayMs, maxMs: settings.maxRetryDelayMs },
+          attempts,
+          random,
         );
+        group.retryTimer = setTimeout(() => {
+          group.retryTimer = undefined;
+          schedule(groupId);
+        }, delay);
       } else schedule(groupId);
       notifyIdle();
     }
