@@ -28,7 +28,9 @@ export interface SettlePolicy {
 export const settleDefaults: SettlePolicy = Object.freeze({
   /** infra/work-queue.yml, `RedrivePolicy.maxReceiveCount` (a test holds them equal). */
   maxAttempts: 5,
-  backoff: Object.freeze({ baseMs: 1_000, maxMs: 5 * 60_000 }),
+  // Waits of 5–10 s, 10–20 s, 20–40 s and 40–80 s: an outage of a minute or two is ridden out before
+  // a dead letter (locally; on Lambda the wait is the queue's visibility timeout, 6 min).
+  backoff: Object.freeze({ baseMs: 10_000, maxMs: 5 * 60_000 }),
 });
 
 /** What a dead letter says about itself: enough to know what to fix before re-driving it. */
