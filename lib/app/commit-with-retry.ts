@@ -1,3 +1,4 @@
+import { backoff } from '../domain/backoff.ts';
 import { ConflictError } from '../domain/errors.ts';
 import type { CommitSigner } from '../ports/commit-signer.ts';
 import type { CheckoutOptions, GitClient, GitSignature, GitWorkspace } from '../ports/git.ts';
@@ -30,24 +31,17 @@ export interface CommitWithRetryDeps {
 export interface CommitWithRetryOptions {
   /** Attempts in all, the first included. */
   readonly maxAttempts?: number;
-  /** Delay before the second attempt; doubles each time, with jitter. */
+  /** Delay before the second attempt; doubles each time, with jitter (domain/backoff.ts). */
   readonly baseDelayMs?: number;
+  /** No delay is longer. */
+  readonly maxDelayMs?: number;
   /** Passed to push(); by default the workspace decides (force only when switching branches). */
   readonly force?: boolean;
 }
 
-export const commitWithRetryDefaults = Object.freeze({ maxAttempts: 5, baseDelayMs: 100 });
+export const commitWithRetryDefaults = Object.freeze({ maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 2_000 });
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/**
- * "Equal jitter": half of the exponential delay is fixed, half random, so writers that collided
- * spread out but none retries immediately.
- */
-export const retryDelayMs = (attempt: number, baseDelayMs: number, random: () => number): number => {
-  const ceiling = baseDelayMs * 2 ** (attempt - 1);
-  return Math.round(ceiling / 2 + (ceiling / 2) * random());
-};
 
 /**
  * @example
@@ -64,7 +58,10 @@ export const commitWithRetry = async <T>(
   options: CommitWithRetryOptions = {},
 ): Promise<CommitWithRetryOutcome<T>> => {
   const maxAttempts = options.maxAttempts ?? commitWithRetryDefaults.maxAttempts;
-  const baseDelayMs = options.baseDelayMs ?? commitWithRetryDefaults.baseDelayMs;
+  const delays = {
+    baseMs: options.baseDelayMs ?? commitWithRetryDefaults.baseDelayMs,
+    maxMs: options.maxDelayMs ?? commitWithRetryDefaults.maxDelayMs,
+  };
   const sleep = deps.sleep ?? defaultSleep;
   const random = deps.random ?? Math.random;
 
@@ -88,6 +85,6 @@ export const commitWithRetry = async <T>(
     } finally {
       await workspace.dispose();
     }
-    await sleep(retryDelayMs(attempt, baseDelayMs, random));
+    await sleep(backoff(delays, attempt, random));
   }
 };

@@ -54,12 +54,30 @@ export interface RepositoryStatusRow {
   readonly lastError?: StatusError;
 }
 
+/** A run given up after the last delivery (domain/settle-work.ts): the local dead-letter queue. */
+export interface DeadLetterEntry {
+  readonly automation: string;
+  readonly attempts: number;
+  readonly lastError: { readonly code: string; readonly message: string };
+  /** ISO-8601: when it was given up. */
+  readonly at: string;
+}
+
+export interface DeadLetterRow extends DeadLetterEntry {
+  readonly ageSeconds: number;
+}
+
 export interface StatusReport {
   readonly version: 1;
   readonly generatedAt: string;
   readonly automations: readonly AutomationStatusRow[];
   readonly policies: readonly PolicyStatusRow[];
   readonly repositories: readonly RepositoryStatusRow[];
+  /**
+   * Local mode only (on Lambda the DLQ and its alarm hold them): runs given up after the last
+   * delivery, waiting for `image-automation redrive`.
+   */
+  readonly deadLetters?: { readonly count: number; readonly items: readonly DeadLetterRow[] };
 }
 
 const keyOf = (o: { metadata: { namespace: string; name: string } }) =>
@@ -112,12 +130,23 @@ const restrict = (report: StatusReport, view: StatusView, config: FluxConfig | u
     repositories: report.repositories
       .filter((row) => images.has(row.repository))
       .map(({ lastError: _, ...row }) => row),
+    ...(report.deadLetters && {
+      deadLetters: rows(report.deadLetters.items.filter((d) => visible(d.automation))),
+    }),
   };
 };
 
+const rows = (items: readonly DeadLetterRow[]) => ({ count: items.length, items });
+
 export const buildStatusReport = async (
   state: StateStore,
-  options: { readonly now: Date; readonly config?: FluxConfig; readonly view?: StatusView },
+  options: {
+    readonly now: Date;
+    readonly config?: FluxConfig;
+    readonly view?: StatusView;
+    /** The local queue's dead letters; absent on Lambda. */
+    readonly deadLetters?: readonly DeadLetterEntry[];
+  },
 ): Promise<StatusReport> => {
   const { now, config } = options;
   const [automations, policies, repositories] = await Promise.all([
@@ -186,6 +215,11 @@ export const buildStatusReport = async (
     automations: automationRows,
     policies: policyRows,
     repositories: repositoryRows,
+    ...(options.deadLetters && {
+      deadLetters: rows(
+        options.deadLetters.map((d) => ({ ...d, ageSeconds: d.at ? ageSeconds(d.at, now) : 0 })),
+      ),
+    }),
   };
   return restrict(report, options.view ?? { scope: 'all' }, config);
 };

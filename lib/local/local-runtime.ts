@@ -7,7 +7,7 @@ import { createIsomorphicGitClient } from '../adapters/git/isomorphic-git-client
 import { createJsonLogger, type LogLevel } from '../adapters/logging/json-logger.ts';
 import { createSlackNotifier } from '../adapters/notify/slack.ts';
 import { createWebhookNotifier } from '../adapters/notify/webhook.ts';
-import { createLocalQueue, type LocalQueue } from '../adapters/queue/local-queue.ts';
+import { createLocalQueue, type LocalQueue, readDeadLetters } from '../adapters/queue/local-queue.ts';
 import { createOciRegistryClient } from '../adapters/registry/oci-distribution-client.ts';
 import { createConfigSecretSource } from '../adapters/secrets/config-secret-source.ts';
 import { createOpenPgpSigning } from '../adapters/signing/openpgp-signing.ts';
@@ -157,7 +157,13 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
     ingest: (input) => ingestHook(ingestDeps, input),
     sweep: () => sweep(ingestDeps),
     pruneDeliveries: () => fileState.prune(),
-    statusReport: (now = systemClock.now(), view) => buildStatusReport(state, { now, config, view }),
+    statusReport: async (now = systemClock.now(), view) =>
+      buildStatusReport(state, {
+        now,
+        config,
+        view,
+        deadLetters: await readDeadLetters(join(stateDir, 'queue')),
+      }),
     authorizeStatus: (authorization) => {
       const given = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
       if (!given) return undefined;

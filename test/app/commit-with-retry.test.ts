@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitServer, startGitServer } from '../../infra/peers/git-server.ts';
 import { createIsomorphicGitClient } from '../../lib/adapters/git/isomorphic-git-client.ts';
-import { commitWithRetry, retryDelayMs } from '../../lib/app/commit-with-retry.ts';
+import { commitWithRetry } from '../../lib/app/commit-with-retry.ts';
 import { ConflictError, UpstreamError } from '../../lib/domain/errors.ts';
 import type { GitClient, GitSignature, GitWorkspace } from '../../lib/ports/git.ts';
 
@@ -146,13 +146,6 @@ describe('commitWithRetry (scripted git)', () => {
     const { git, events } = scriptedGit(['ok']);
     await commitWithRetry({ git }, checkout, commitAll, { force: true });
     expect(events).toContain('push 1 force=true');
-  });
-
-  it('computes equal-jitter delays', () => {
-    expect([1, 2, 3, 4].map((attempt) => retryDelayMs(attempt, 100, () => 0))).toEqual([50, 100, 200, 400]);
-    expect([1, 2, 3, 4].map((attempt) => retryDelayMs(attempt, 100, () => 0.999))).toEqual([
-      100, 200, 400, 800,
-    ]);
   });
 });
 

@@ -74,7 +74,11 @@ describe('serve: a runaway commit-message template fails alone', () => {
         serve.logs().filter((l) => l.automation === 'a/fleet' && l.message === 'run failed; will retry'),
       ).toEqual([]);
       expect(
-        serve.logs().find((l) => l.automation === 'a/fleet' && l.message === 'run failed; giving up'),
+        serve
+          .logs()
+          .find(
+            (l) => l.automation === 'a/fleet' && l.message === 'run failed for good; messages acknowledged',
+          ),
       ).toMatchObject({ attempt: 1 });
       expect((await fetch(`${serve.url}/healthz`, { signal: AbortSignal.timeout(5000) })).status).toBe(200);
       expect(await gitServer.readFileAt('fleet', 'main', 'tenants/a/web.yaml')).toContain('team/web:1.0.0 #');

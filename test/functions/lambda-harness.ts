@@ -8,6 +8,7 @@ import { type FunctionCore, type FunctionKind, withStandardMiddleware } from '..
 import { createLambdaRuntime, type LambdaRuntime } from '../../functions/_runtime.ts';
 import { createMemoryStateStore } from '../../lib/adapters/state/memory-state-store.ts';
 import { UpstreamError } from '../../lib/domain/errors.ts';
+import type { Clock } from '../../lib/ports/clock.ts';
 import type { GitClient } from '../../lib/ports/git.ts';
 import type { Queue, QueueMessage } from '../../lib/ports/queue.ts';
 import type { RegistryClient } from '../../lib/ports/registry.ts';
@@ -30,6 +31,8 @@ export interface HarnessOptions {
   readonly queueFails?: boolean;
   /** Extra function environment (e.g. IMAGE_AUTOMATION_ECR_ROLE_ARNS). */
   readonly env?: Readonly<Record<string, string>>;
+  /** The runtime's clock; the system clock by default. */
+  readonly clock?: Clock;
 }
 
 export interface Harness {
@@ -125,7 +128,7 @@ export const createHarness = (options: HarnessOptions): Harness => {
       errors: [],
       warnings: [],
     }),
-    clock: { now: () => new Date() },
+    clock: options.clock ?? { now: () => new Date() },
     powertoolsLogger,
     metrics,
   });

@@ -90,3 +90,6 @@ export const startInProcessWorker = async (options: InProcessWorkerOptions): Pro
     stop: () => queue.stop(),
   };
 };
+
+/** The queue's log lines for a run it will not retry: failed for good, or dead-lettered. */
+export const GAVE_UP = /^run failed (for good|for the last time)/;

@@ -166,6 +166,7 @@ describe('serve: GET /status', () => {
         { ...webScan, lastError: webError },
         { repository: 'ghcr.io/team-b/api', recorded: false },
       ],
+      deadLetters: { count: 0, items: [] },
     });
   });
 
@@ -177,6 +178,7 @@ describe('serve: GET /status', () => {
       policies: [appsWeb],
       // Shared by every namespace that watches the image: no error text of another tenant's scan.
       repositories: [webScan],
+      deadLetters: { count: 0, items: [] },
     });
     const teamB = await report(TEAM_B_TOKEN);
     expect(teamB).toEqual({
@@ -195,6 +197,7 @@ describe('serve: GET /status', () => {
         { policy: 'team-b/web', recorded: false },
       ],
       repositories: [webScan, { repository: 'ghcr.io/team-b/api', recorded: false }],
+      deadLetters: { count: 0, items: [] },
     });
     expect(JSON.stringify(teamB)).not.toContain('apps/');
   });

@@ -9,7 +9,7 @@ import { parseManifests } from '../../lib/domain/flux/parse-manifests.ts';
 import type { FluxConfig } from '../../lib/domain/flux/types.ts';
 import { type Fault, type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.ts';
 import { fleetConfig, fleetManifests } from '../helpers/fleet-config.ts';
-import { type InProcessWorker, startInProcessWorker } from '../helpers/in-process-worker.ts';
+import { GAVE_UP, type InProcessWorker, startInProcessWorker } from '../helpers/in-process-worker.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
 
 /**
@@ -114,7 +114,7 @@ describe('git faults', () => {
     const pushes = racers.flatMap((w) => w.logs.filter((l) => l.message === 'pushed'));
     const conflicts = racers.flatMap((w) => w.logs.filter((l) => l.message === 'run failed; will retry'));
     expect(pushes.reduce((n, l) => n + Number(l.attempts), 0) + conflicts.length).toBeGreaterThan(writers);
-    expect(racers.flatMap((w) => w.logs.filter((l) => l.message === 'run failed; giving up'))).toEqual([]);
+    expect(racers.flatMap((w) => w.logs.filter((l) => GAVE_UP.test(String(l.message))))).toEqual([]);
     expect((await git.git('race', ['rev-list', '--merges', '--count', 'main'])).trim()).toBe('0');
     // Dangling objects are the losers' packs (received, ref update refused): not corruption.
     expect(await git.git('race', ['fsck', '--strict', '--no-dangling'])).toBe('');
@@ -197,7 +197,7 @@ describe('git faults', () => {
         expect(await git.readFileAt('flaky', 'main', 'apps/web.yaml')).toBe(
           `image: ${registry.host}/team/web:${tag}@${digest} # {"$imagepolicy": "apps:web"}\n`,
         );
-        expect(worker.logs.slice(logsFrom).filter((l) => l.message === 'run failed; giving up')).toEqual([]);
+        expect(worker.logs.slice(logsFrom).filter((l) => GAVE_UP.test(String(l.message)))).toEqual([]);
         expect((await worker.state.read('automation', 'apps/fleet'))?.value.lastError).toBeUndefined();
         expect(worker.queue.idle()).toBe(true);
       },
@@ -229,7 +229,10 @@ describe('git faults', () => {
         code: 'NotFound',
       });
       // Not retried in a loop: a missing repository is not a transient failure.
-      expect(worker.logs.filter((l) => l.message === 'run failed; giving up')).toHaveLength(1);
+      expect(
+        worker.logs.filter((l) => l.message === 'run failed for good; messages acknowledged'),
+      ).toHaveLength(1);
+      expect(worker.logs.filter((l) => l.message === 'run failed; will retry')).toEqual([]);
     } finally {
       await rename(`${bare}.gone`, bare);
     }

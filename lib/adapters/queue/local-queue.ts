@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { isAppError, UpstreamError } from '../../domain/errors.ts';
-import { mergeReconcileRequests, type ReconcileRequest } from '../../domain/work.ts';
+import {
+  type DeadLetterRecord,
+  foldByAutomation,
+  type SettleDecision,
+  settleDefaults,
+  settleRun,
+} from '../../domain/settle-work.ts';
+import type { ReconcileRequest } from '../../domain/work.ts';
 import type { Logger } from '../../ports/logger.ts';
 import { silentLogger } from '../../ports/logger.ts';
 import type { Queue, QueueMessage } from '../../ports/queue.ts';
@@ -16,14 +23,19 @@ import { writeFileAtomic } from '../state/atomic-file.ts';
  * - One writer per group (repository + branch): runs of a group never overlap.
  * - Coalescing without delay: an idle group starts at once; messages arriving while its run is in
  *   flight fold (per automation) into the next run, so a burst becomes few commits.
- * - Retryable failures come back with backoff; after `maxAttempts` a message is moved to `dead/`.
+ * - What becomes of a run's messages is settleRun's answer (domain/settle-work.ts), the one the Lambda
+ *   worker gets: acknowledged (deleted), retried after the one backoff, or — after `maxAttempts`, the
+ *   SQS redrive policy's `maxReceiveCount` — moved to `<dir>/dead/` with a record (automation, last
+ *   error, attempts, time): the local dead-letter queue. `readDeadLetters` lists it (`status` shows
+ *   it), `redriveDeadLetters` moves it back to `pending/` with fresh attempts (`image-automation
+ *   redrive`).
  * - Bounded: beyond `maxPending` messages `send` refuses with a retryable error (HTTP 429).
  */
 export const localQueueDefaults = Object.freeze({
   maxPending: 10_000,
-  maxAttempts: 8,
-  baseRetryDelayMs: 1000,
-  maxRetryDelayMs: 5 * 60_000,
+  maxAttempts: settleDefaults.maxAttempts,
+  baseRetryDelayMs: settleDefaults.backoff.baseMs,
+  maxRetryDelayMs: settleDefaults.backoff.maxMs,
   concurrency: 4,
 });
 
@@ -42,6 +54,22 @@ export interface LocalQueueOptions {
   readonly maxRetryDelayMs?: number;
   readonly concurrency?: number;
   readonly random?: () => number;
+  /** The dead-letter record's time; the system clock by default. */
+  readonly now?: () => Date;
+}
+
+/** What a file in `pending/` or `dead/` holds. */
+interface StoredMessage {
+  readonly message: QueueMessage;
+  readonly attempts: number;
+  /** Only in `dead/`: why it was given up. */
+  readonly deadLetter?: DeadLetter;
+}
+
+/** One message in the local dead-letter queue, as `status` shows it. */
+export interface DeadLetter extends DeadLetterRecord {
+  /** ISO-8601: when it was given up. */
+  readonly at: string;
 }
 
 interface Spooled {
@@ -73,6 +101,7 @@ export const createLocalQueue = (options: LocalQueueOptions): LocalQueue => {
   const settings = { ...localQueueDefaults, ...options };
   const logger = options.logger ?? silentLogger;
   const random = options.random ?? Math.random;
+  const now = options.now ?? (() => new Date());
   const pendingDir = join(settings.dir, 'pending');
   const deadDir = join(settings.dir, 'dead');
   const groups = new Map<string, Group>();
@@ -120,52 +149,46 @@ export const createLocalQueue = (options: LocalQueueOptions): LocalQueue => {
     void runGroup(groupId, group);
   };
 
-  // Takes everything pending in the group, merges it per automation, and runs each automation once.
+  // Takes everything pending in the group, folds it per automation, runs each automation once, and
+  // does with its messages what settleRun decides.
   const runGroup = async (groupId: string, group: Group) => {
     await acquireSlot();
     const batch = group.pending.splice(0);
-    const byAutomation = new Map<string, { request: ReconcileRequest; items: Spooled[] }>();
-    for (const item of batch) {
-      const { request } = item.message;
-      const entry = byAutomation.get(request.automation);
-      if (entry) {
-        entry.request = mergeReconcileRequests(entry.request, request);
-        entry.items.push(item);
-      } else byAutomation.set(request.automation, { request, items: [item] });
-    }
     let retryLater: Spooled[] = [];
+    let retryDelay = 0;
     try {
-      for (const { request, items } of byAutomation.values()) {
+      for (const { request, items } of foldByAutomation(batch, (item) => item.message.request)) {
         const attempt = items.reduce((most, i) => Math.max(most, i.attempts), 0) + 1;
-        try {
-          await settings.process(request, { groupId, attempt });
+        const error = await settings.process(request, { groupId, attempt }).then(
+          () => undefined,
+          (thrown: unknown) => thrown ?? new Error('the run failed without an error'),
+        );
+        const decision: SettleDecision = settleRun(
+          { automation: request.automation, attempt, error },
+          { random },
+          {
+            maxAttempts: settings.maxAttempts,
+            backoff: { baseMs: settings.baseRetryDelayMs, maxMs: settings.maxRetryDelayMs },
+          },
+        );
+        const fields = { groupId, automation: request.automation, attempt, error: describe(error) };
+        for (const item of items) item.attempts = attempt;
+        if (decision.action === 'ack') {
+          if (error !== undefined) logger.warn('run failed for good; messages acknowledged', fields);
           await Promise.all(items.map(finish));
-        } catch (error) {
-          const retryable = !isAppError(error) || error.retryable;
-          for (const item of items) item.attempts = attempt;
-          if (retryable && attempt < settings.maxAttempts) {
-            logger.warn('run failed; will retry', {
-              groupId,
-              automation: request.automation,
-              attempt,
-              error: describe(error),
-            });
-            // Persist the attempt count so a restart does not grant a fresh set of retries.
-            await Promise.all(
-              items.map((i) =>
-                writeFileAtomic(i.file, JSON.stringify({ message: i.message, attempts: i.attempts })),
-              ),
-            );
-            retryLater = retryLater.concat(items);
-          } else {
-            logger.error('run failed; giving up', {
-              groupId,
-              automation: request.automation,
-              attempt,
-              error: describe(error),
-            });
-            await Promise.all(items.map(retryable ? deadLetter : finish));
-          }
+        } else if (decision.action === 'retry') {
+          logger.warn('run failed; will retry', { ...fields, delayMs: decision.delayMs });
+          // Persist the attempt count so a restart does not grant a fresh set of retries.
+          await Promise.all(items.map((i) => writeFileAtomic(i.file, stored(i))));
+          retryLater = retryLater.concat(items);
+          retryDelay = Math.max(retryDelay, decision.delayMs);
+        } else {
+          const deadLetter: DeadLetter = { ...decision.record, at: now().toISOString() };
+          logger.error('run failed for the last time; messages moved to the dead-letter directory', {
+            ...fields,
+            deadLetter,
+          });
+          await Promise.all(items.map((item) => moveToDead(item, deadLetter)));
         }
       }
     } finally {
@@ -174,15 +197,10 @@ export const createLocalQueue = (options: LocalQueueOptions): LocalQueue => {
       if (retryLater.length > 0) {
         // No spread into a call: a burst can leave thousands of items to retry.
         group.pending = retryLater.concat(group.pending);
-        const attempts = retryLater.reduce((most, i) => Math.max(most, i.attempts), 0);
-        const ceiling = Math.min(settings.maxRetryDelayMs, settings.baseRetryDelayMs * 2 ** (attempts - 1));
-        group.retryTimer = setTimeout(
-          () => {
-            group.retryTimer = undefined;
-            schedule(groupId);
-          },
-          Math.round(ceiling / 2 + (random() * ceiling) / 2),
-        );
+        group.retryTimer = setTimeout(() => {
+          group.retryTimer = undefined;
+          schedule(groupId);
+        }, retryDelay);
       } else schedule(groupId);
       notifyIdle();
     }
@@ -193,9 +211,18 @@ export const createLocalQueue = (options: LocalQueueOptions): LocalQueue => {
     known.delete(item.message.deduplicationId);
   };
 
-  const deadLetter = async (item: Spooled) => {
+  const stored = (item: Spooled, deadLetter?: DeadLetter): string =>
+    JSON.stringify({
+      message: item.message,
+      attempts: item.attempts,
+      ...(deadLetter && { deadLetter }),
+    } satisfies StoredMessage);
+
+  const moveToDead = async (item: Spooled, deadLetter: DeadLetter) => {
     await mkdir(deadDir, { recursive: true });
-    await rename(item.file, join(deadDir, item.file.split('/').pop() as string)).catch(() => {});
+    // Written whole into dead/ first, then removed from pending/: a crash in between re-runs it once.
+    await writeFileAtomic(join(deadDir, basename(item.file)), stored(item, deadLetter));
+    await unlink(item.file).catch(() => {});
     known.delete(item.message.deduplicationId);
   };
 
@@ -235,11 +262,8 @@ export const createLocalQueue = (options: LocalQueueOptions): LocalQueue => {
         .sort();
       for (const name of names) {
         const file = join(pendingDir, name);
-        const stored = JSON.parse(await readFile(file, 'utf8')) as {
-          message: QueueMessage;
-          attempts: number;
-        };
-        enqueue({ file, message: stored.message, attempts: stored.attempts });
+        const read = JSON.parse(await readFile(file, 'utf8')) as StoredMessage;
+        enqueue({ file, message: read.message, attempts: read.attempts });
       }
       return names.length;
     },
@@ -258,7 +282,54 @@ export const createLocalQueue = (options: LocalQueueOptions): LocalQueue => {
   };
 };
 
+const listJson = async (dir: string): Promise<string[]> =>
+  (await readdir(dir).catch(() => [] as string[]))
+    .filter((n) => n.endsWith('.json') && !n.startsWith('.'))
+    .sort();
+
+/** The local dead-letter queue under a queue directory (`<state>/queue`), oldest first. */
+export const readDeadLetters = async (queueDir: string): Promise<DeadLetter[]> => {
+  const deadDir = join(queueDir, 'dead');
+  const letters: DeadLetter[] = [];
+  for (const name of await listJson(deadDir)) {
+    const read = JSON.parse(await readFile(join(deadDir, name), 'utf8')) as StoredMessage;
+    letters.push(
+      read.deadLetter ?? {
+        // Written before dead letters carried a record.
+        automation: read.message.request.automation,
+        attempts: read.attempts,
+        lastError: { code: 'Internal', message: 'unknown (dead-lettered before records were kept)' },
+        at: '',
+      },
+    );
+  }
+  return letters;
+};
+
+/**
+ * Re-drive: moves every dead letter back to `pending/` with its attempts reset, as SQS's "start DLQ
+ * redrive" does. Run while no queue uses the directory (serve holds the state directory's lock);
+ * the next `serve` starts them. Returns how many moved.
+ */
+export const redriveDeadLetters = async (queueDir: string): Promise<number> => {
+  const deadDir = join(queueDir, 'dead');
+  const pendingDir = join(queueDir, 'pending');
+  const names = await listJson(deadDir);
+  await mkdir(pendingDir, { recursive: true });
+  for (const name of names) {
+    const read = JSON.parse(await readFile(join(deadDir, name), 'utf8')) as StoredMessage;
+    await writeFileAtomic(
+      join(pendingDir, name),
+      JSON.stringify({ message: read.message, attempts: 0 } satisfies StoredMessage),
+    );
+    await unlink(join(deadDir, name));
+  }
+  return names.length;
+};
+
 const describe = (error: unknown) =>
-  isAppError(error)
-    ? { code: error.code, message: error.message }
-    : { message: String((error as Error)?.message ?? error) };
+  error === undefined
+    ? undefined
+    : isAppError(error)
+      ? { code: error.code, message: error.message }
+      : { message: String((error as Error)?.message ?? error) };

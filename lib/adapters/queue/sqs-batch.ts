@@ -1,6 +1,7 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { type AppError, toAppError } from '../../domain/errors.ts';
-import { mergeReconcileRequests, type ReconcileRequest } from '../../domain/work.ts';
+import { foldByAutomation, type SettlePolicy, settleDefaults, settleRun } from '../../domain/settle-work.ts';
+import type { ReconcileRequest } from '../../domain/work.ts';
 import type { Logger } from '../../ports/logger.ts';
 import { parseSqsMessageBody } from './sqs-message.ts';
 
@@ -10,15 +11,17 @@ import { parseSqsMessageBody } from './sqs-message.ts';
  *
  * - Records are grouped by `MessageGroupId` (repository + branch: one writer per branch); groups run
  *   side by side (at most `groupConcurrency`), the runs of one group one after another.
- * - Inside a group, the messages of one automation fold into ONE run (mergeReconcileRequests), in the
- *   order of their first message: a burst of pushes becomes one commit.
- * - A run that fails with a retryable error (Upstream, Conflict) or a bug (Internal) fails its messages;
- *   the group stops there, and every later message of the group is reported failed too — the FIFO rule
- *   of Powertools' SqsFifoPartialProcessor — so SQS redelivers them in order and, after
- *   `maxReceiveCount`, moves them to the DLQ (an alarm watches it).
- * - A run that fails for good (invalid configuration, auth, not found) has already been recorded as the
- *   automation's `lastError` by reconcileAutomation: redelivery cannot help, so its messages are
- *   acknowledged. A body that is not a reconcile request is logged and acknowledged (dropped).
+ * - Inside a group, the messages of one automation fold into ONE run (foldByAutomation), in the order
+ *   of their first message: a burst of pushes becomes one commit.
+ * - What becomes of a run's messages is settleRun's answer (domain/settle-work.ts), the same one the
+ *   local queue gets. `ack`: the messages are acknowledged (success, or a failure for good that
+ *   reconcileAutomation recorded as the automation's `lastError`). `retry` and `dead-letter`: the
+ *   messages are reported failed; the group stops there, and every later message of the group is
+ *   reported failed too — the FIFO rule of Powertools' SqsFifoPartialProcessor — so SQS redelivers
+ *   them in order after the visibility timeout, and after `maxReceiveCount` receives
+ *   (infra/work-queue.yml; `dead-letter` is the last one) moves them to the DLQ (an alarm watches it).
+ *   The attempt is the record's `ApproximateReceiveCount`.
+ * - A body that is not a reconcile request is logged and acknowledged (dropped).
  */
 export const sqsBatchDefaults = Object.freeze({ groupConcurrency: 4 });
 
@@ -27,17 +30,17 @@ export interface SettleSqsBatchDeps {
   readonly run: (request: ReconcileRequest) => Promise<unknown>;
   readonly logger: Logger;
   /** Called once per failed run or dropped message (metrics). */
-  readonly onError?: (error: AppError, disposition: 'retry' | 'recorded' | 'dropped') => void;
+  readonly onError?: (error: AppError, disposition: 'retry' | 'dead-letter' | 'recorded' | 'dropped') => void;
   readonly groupConcurrency?: number;
+  /** Must agree with the queue's redrive policy (settleDefaults does). */
+  readonly settle?: SettlePolicy;
+  readonly random?: () => number;
 }
 
-interface Fold {
-  request: ReconcileRequest;
-  readonly positions: number[];
+interface Parsed {
+  readonly position: number;
+  readonly request: ReconcileRequest;
 }
-
-/** Errors worth another delivery: transient ones, and bugs (so they reach the DLQ and its alarm). */
-const redeliver = (error: AppError) => error.retryable || error.code === 'Internal';
 
 const groupsOf = (records: readonly SQSRecord[]): Map<string, number[]> => {
   const groups = new Map<string, number[]>();
@@ -54,15 +57,16 @@ export const settleSqsBatch = async (
   deps: SettleSqsBatchDeps,
 ): Promise<SQSBatchResponse> => {
   const { groupConcurrency } = { ...sqsBatchDefaults, ...deps };
+  const policy = deps.settle ?? settleDefaults;
+  const settleDeps = { random: deps.random ?? Math.random };
   const failed = new Set<number>();
 
-  function foldGroup(positions: readonly number[]): Fold[] {
-    const folds = new Map<string, Fold>();
+  function parseGroup(positions: readonly number[]): Parsed[] {
+    const parsed: Parsed[] = [];
     for (const position of positions) {
       const record = records[position] as SQSRecord;
-      let request: ReconcileRequest;
       try {
-        request = parseSqsMessageBody(record.body);
+        parsed.push({ position, request: parseSqsMessageBody(record.body) });
       } catch (error) {
         const appError = toAppError(error);
         deps.logger.warn('message dropped: not a reconcile request', {
@@ -70,45 +74,62 @@ export const settleSqsBatch = async (
           reason: appError.message,
         });
         deps.onError?.(appError, 'dropped');
-        continue;
       }
-      const fold = folds.get(request.automation);
-      if (fold) {
-        fold.request = mergeReconcileRequests(fold.request, request);
-        fold.positions.push(position);
-      } else folds.set(request.automation, { request, positions: [position] });
     }
-    return [...folds.values()];
+    return parsed;
   }
 
+  const receiveCount = (position: number): number => {
+    const count = Number(records[position]?.attributes?.ApproximateReceiveCount);
+    return Number.isInteger(count) && count > 0 ? count : 1;
+  };
+
   async function settleGroup(group: string, positions: readonly number[]): Promise<void> {
-    const folds = foldGroup(positions);
+    const folds = foldByAutomation(parseGroup(positions), (p) => p.request);
     for (const [index, fold] of folds.entries()) {
-      try {
-        await deps.run(fold.request);
-      } catch (error) {
-        const appError = toAppError(error);
-        const retry = redeliver(appError);
-        deps.onError?.(appError, retry ? 'retry' : 'recorded');
-        const fields = {
-          group,
-          automation: fold.request.automation,
-          messageIds: fold.positions.map((p) => records[p]?.messageId),
-          error: { code: appError.code, message: appError.message },
-        };
-        if (!retry) {
-          deps.logger.warn('run failed for good; messages acknowledged', fields);
-          continue;
+      const attempt = Math.max(...fold.items.map((p) => receiveCount(p.position)));
+      const error = await deps.run(fold.request).then(
+        () => undefined,
+        (thrown: unknown) => toAppError(thrown),
+      );
+      const decision = settleRun({ automation: fold.request.automation, attempt, error }, settleDeps, policy);
+      if (decision.action === 'ack') {
+        if (error) {
+          deps.onError?.(error, 'recorded');
+          deps.logger.warn('run failed for good; messages acknowledged', fields(group, fold, error, attempt));
         }
-        deps.logger.warn('run failed; messages go back to the queue', fields);
-        for (const rest of folds.slice(index)) for (const p of rest.positions) failed.add(p);
-        // FIFO: nothing of this group after the first failed message may be acknowledged.
-        const first = fold.positions.reduce((least, p) => Math.min(least, p), Number.POSITIVE_INFINITY);
-        for (const p of positions) if (p > first) failed.add(p);
-        return;
+        continue;
       }
+      // settleRun acknowledges every success: a retry or a dead letter always has its error.
+      const appError = error as AppError;
+      deps.onError?.(appError, decision.action);
+      if (decision.action === 'retry')
+        deps.logger.warn('run failed; messages go back to the queue', fields(group, fold, appError, attempt));
+      else
+        deps.logger.error('run failed for the last time; SQS moves its messages to the dead-letter queue', {
+          ...fields(group, fold, appError, attempt),
+          deadLetter: decision.record,
+        });
+      for (const rest of folds.slice(index)) for (const p of rest.items) failed.add(p.position);
+      // FIFO: nothing of this group after the first failed message may be acknowledged.
+      const first = Math.min(...fold.items.map((p) => p.position));
+      for (const p of positions) if (p > first) failed.add(p);
+      return;
     }
   }
+
+  const fields = (
+    group: string,
+    fold: { request: ReconcileRequest; items: readonly Parsed[] },
+    error: AppError,
+    attempt: number,
+  ) => ({
+    group,
+    automation: fold.request.automation,
+    attempt,
+    messageIds: fold.items.map((p) => records[p.position]?.messageId),
+    error: { code: error.code, message: error.message },
+  });
 
   const pending = [...groupsOf(records).entries()];
   const workers = Array.from({ length: Math.min(groupConcurrency, pending.length) }, async () => {

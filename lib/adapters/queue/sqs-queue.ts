@@ -4,6 +4,7 @@ import {
   type SendMessageBatchRequestEntry,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { backoff } from '../../domain/backoff.ts';
 import { InternalError, UpstreamError } from '../../domain/errors.ts';
 import type { Queue, QueueMessage } from '../../ports/queue.ts';
 import { translateAwsError } from '../aws/aws-error.ts';
@@ -29,6 +30,8 @@ export const sqsQueueDefaults = Object.freeze({
   /** Tries per entry, the first included. */
   entryAttempts: 3,
   baseRetryDelayMs: 100,
+  maxRetryDelayMs: 1_000,
+  random: Math.random,
   sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
 });
 
@@ -39,6 +42,9 @@ export interface SqsQueueOptions {
   readonly maxBatchBytes?: number;
   readonly entryAttempts?: number;
   readonly baseRetryDelayMs?: number;
+  readonly maxRetryDelayMs?: number;
+  /** In [0, 1): the backoff's jitter source. */
+  readonly random?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
@@ -110,7 +116,13 @@ export const createSqsQueue = (options: SqsQueueOptions): Queue => {
       }
       const failedIds = new Set(failed.map((f) => f.Id));
       pending = pending.filter((entry) => failedIds.has(entry.Id));
-      await settings.sleep(settings.baseRetryDelayMs * 2 ** (attempt - 1));
+      await settings.sleep(
+        backoff(
+          { baseMs: settings.baseRetryDelayMs, maxMs: settings.maxRetryDelayMs },
+          attempt,
+          settings.random,
+        ),
+      );
     }
   }
 

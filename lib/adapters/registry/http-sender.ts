@@ -1,3 +1,4 @@
+import { backoff } from '../../domain/backoff.ts';
 import { UpstreamError } from '../../domain/errors.ts';
 import { describeFailure, type RequestTarget } from './registry-errors.ts';
 import { retryAfterMs } from './retry-after.ts';
@@ -133,8 +134,8 @@ const networkReason = (error: unknown, timedOut: boolean, timeoutMs: number): st
 };
 
 /**
- * Sends one registry request with a per-attempt timeout and bounded retries: exponential backoff with
- * full jitter (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/), or the
+ * Sends one registry request with a per-attempt timeout and bounded retries: the service's one
+ * backoff (domain/backoff.ts), or the
  * server's `Retry-After` when it gives one. Non-retryable statuses, and the last retryable one, are
  * returned for the caller to map; network failures that outlive the retries become UpstreamError.
  *
@@ -147,7 +148,7 @@ export const createHttpSender = (options: HttpSenderOptions): SendFn => {
   const { retry } = options;
 
   const backoffMs = (attempt: number): number =>
-    retry.random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+    backoff({ baseMs: retry.baseDelayMs, maxMs: retry.maxDelayMs }, attempt, retry.random);
 
   async function sendOnce(request: SendRequest, attempt: number): Promise<RegistryResponse> {
     const timeout = AbortSignal.timeout(options.timeoutMs);

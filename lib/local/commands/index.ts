@@ -42,6 +42,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./status.ts')).statusCommand,
   },
   {
+    name: 'redrive',
+    summary: 'move the local queue’s dead letters back to the queue (after fixing the cause)',
+    load: async () => (await import('./redrive.ts')).redriveCommand,
+  },
+  {
     name: 'serve',
     summary: 'run webhook receivers, the queue and sweeps as one local process',
     load: async () => (await import('./serve.ts')).serveCommand,

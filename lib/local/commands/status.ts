@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { readDeadLetters } from '../../adapters/queue/local-queue.ts';
 import { createFileStateStore } from '../../adapters/state/file-state-store.ts';
 import { buildStatusReport } from '../../app/status-report.ts';
 import { NotFoundError } from '../../domain/errors.ts';
@@ -12,7 +13,9 @@ Usage: image-automation status [--state DIR] [--json] [--config PATH]
 
 What the service last did, from the state directory only (no registry, no Git): per automation the
 last run, last push commit, branch and time, and the last error with its age; per policy the latest
-and previous ref; per repository the last scan. Sorted by name. Reads while serve runs; writes nothing.
+and previous ref; per repository the last scan. Sorted by name. Then the dead letters, if any: runs
+given up after the last attempt (automation, attempts, last error); \`redrive\` re-queues them.
+Reads while serve runs; writes nothing.
 
   --state DIR     state directory (default .image-automation)
   --json          the report as JSON (the same document as serve's GET /status)
@@ -38,7 +41,7 @@ export const statusCommand: Command = {
     );
     const stateDir = resolve(io.cwd, options.state ?? '.image-automation');
     const now = io.now?.() ?? new Date();
-    const recorded = await exists(join(stateDir, 'state'));
+    const recorded = (await exists(join(stateDir, 'state'))) || (await exists(join(stateDir, 'queue')));
     if (!recorded && options.config === undefined) {
       throw new NotFoundError(
         `status: no state at ${stateDir} (run reconcile or serve first, pass --state, or --config to list what never ran)`,
@@ -59,6 +62,7 @@ export const statusCommand: Command = {
         ).statusReport(now)
       : await buildStatusReport(createFileStateStore({ dir: join(stateDir, 'state'), readOnly: true }), {
           now,
+          deadLetters: await readDeadLetters(join(stateDir, 'queue')),
         });
     io.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report));
     return EXIT.ok;

@@ -1,7 +1,10 @@
 import type { StatusError, StatusReport } from '../../app/status-report.ts';
 import { formatAge, oneLine, renderTable, shortRef } from './text-table.ts';
 
-/** `status` for people: three tables (automations, policies, repositories); `--json` prints the report. */
+/**
+ * `status` for people: three tables (automations, policies, repositories), and the local dead letters
+ * when there are any; `--json` prints the report.
+ */
 
 const NONE = '-';
 const age = (seconds: number | undefined, missing = NONE) =>
@@ -52,5 +55,16 @@ export const renderStatus = (report: StatusReport): string => {
     report.automations.length + report.policies.length + report.repositories.length === 0
       ? 'nothing recorded yet: run `image-automation reconcile` or `serve` first\n'
       : '';
-  return `${empty}${automations}\n${policies}\n${repositories}`;
+  const dead = report.deadLetters?.count
+    ? `\n${report.deadLetters.count} dead letter(s): given up after the last attempt; fix the cause, then \`image-automation redrive\`\n${renderTable(
+        ['AUTOMATION', 'ATTEMPTS', 'GIVEN UP', 'LAST ERROR'],
+        report.deadLetters.items.map((d) => [
+          d.automation,
+          String(d.attempts),
+          d.at ? `${isoSeconds(d.at)} (${age(d.ageSeconds)})` : NONE,
+          `${d.lastError.code}: ${oneLine(d.lastError.message)}`,
+        ]),
+      )}`
+    : '';
+  return `${empty}${automations}\n${policies}\n${repositories}${dead}`;
 };

@@ -2,8 +2,13 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scratchDir } from '../../../infra/peers/scratch-dir.ts';
-import { createLocalQueue, type ProcessRequest } from '../../../lib/adapters/queue/local-queue.ts';
-import { InvalidConfigError, UpstreamError } from '../../../lib/domain/errors.ts';
+import {
+  createLocalQueue,
+  type ProcessRequest,
+  readDeadLetters,
+  redriveDeadLetters,
+} from '../../../lib/adapters/queue/local-queue.ts';
+import { InternalError, InvalidConfigError, UpstreamError } from '../../../lib/domain/errors.ts';
 import type { ReconcileRequest } from '../../../lib/domain/work.ts';
 import type { QueueMessage } from '../../../lib/ports/queue.ts';
 
@@ -164,6 +169,59 @@ describe('local queue', () => {
     expect(calls).toBe(3);
     expect(await spooled(dir)).toEqual([]);
     expect(await spooled(dir, 'dead')).toHaveLength(1);
+  });
+
+  it('retries a bug (Internal) and dead-letters it with a record, as the Lambda worker does', async () => {
+    const attempts: number[] = [];
+    const { queue, dir } = await setup(
+      async (_, { attempt }) => {
+        attempts.push(attempt);
+        throw new InternalError('undefined is not a function');
+      },
+      { maxAttempts: 3, now: () => new Date(Date.UTC(2026, 10, 21, 12)), random: () => 0 },
+    );
+    await queue.send([message(1), message(2)]);
+    await queue.drain();
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(await spooled(dir)).toEqual([]);
+    expect(await spooled(dir, 'dead')).toHaveLength(2);
+    const record = {
+      automation: 'apps/fleet',
+      attempts: 3,
+      lastError: { code: 'Internal', message: 'undefined is not a function' },
+      at: '2026-11-21T12:00:00.000Z',
+    };
+    expect(await readDeadLetters(dir)).toEqual([record, record]);
+  });
+
+  it('re-drives dead letters: back to pending with fresh attempts, run by the next start', async () => {
+    let fail = true;
+    const runs: ReconcileRequest[] = [];
+    const { queue, dir } = await setup(
+      async (request) => {
+        runs.push(request);
+        if (fail) throw new UpstreamError('down');
+      },
+      { maxAttempts: 2 },
+    );
+    await queue.send([message(1)]);
+    await queue.drain();
+    await queue.stop();
+    expect(await readDeadLetters(dir)).toHaveLength(1);
+
+    expect(await redriveDeadLetters(dir)).toBe(1);
+    expect(await readDeadLetters(dir)).toEqual([]);
+    fail = false;
+    const { queue: next } = await setup(
+      async (request) => {
+        runs.push(request);
+      },
+      { dir },
+    );
+    expect(await next.start()).toBe(1);
+    await next.drain();
+    expect(runs).toHaveLength(3);
+    expect(await spooled(dir)).toEqual([]);
   });
 
   it('drops a message whose deduplication id is already waiting', async () => {

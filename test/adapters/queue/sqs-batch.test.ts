@@ -2,7 +2,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { settleSqsBatch } from '../../../lib/adapters/queue/sqs-batch.ts';
 import { encodeSqsMessageBody } from '../../../lib/adapters/queue/sqs-message.ts';
-import { ConflictError } from '../../../lib/domain/errors.ts';
+import { AuthError, ConflictError, InternalError } from '../../../lib/domain/errors.ts';
 import type { ReconcileRequest } from '../../../lib/domain/work.ts';
 import { silentLogger } from '../../../lib/ports/logger.ts';
 
@@ -22,6 +22,53 @@ const record = (id: string, body: ReconcileRequest, group?: string): SQSRecord =
   }) as SQSRecord;
 
 describe('settleSqsBatch', () => {
+  it('answers with settleRun: a bug is retried, and its last receive logged as a dead letter', async () => {
+    const at = (count: number) =>
+      ({
+        ...record(`m${count}`, request('a/x', '2026-11-21T10:00:00.000Z'), 'g'),
+        attributes: { MessageGroupId: 'g', ApproximateReceiveCount: String(count) },
+      }) as SQSRecord;
+    const lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
+    const logger = {
+      ...silentLogger,
+      warn: (message: string, fields?: Record<string, unknown>) =>
+        void lines.push({ level: 'warn', message, fields }),
+      error: (message: string, fields?: Record<string, unknown>) =>
+        void lines.push({ level: 'error', message, fields }),
+    };
+    const dispositions: string[] = [];
+    const deps = {
+      run: async () => {
+        throw new InternalError('bug');
+      },
+      logger,
+      onError: (_: unknown, disposition: string) => void dispositions.push(disposition),
+      random: () => 0,
+    };
+    for (const count of [1, 4, 5]) {
+      expect((await settleSqsBatch([at(count)], deps)).batchItemFailures).toEqual([
+        { itemIdentifier: `m${count}` },
+      ]);
+    }
+    expect(dispositions).toEqual(['retry', 'retry', 'dead-letter']);
+    expect(lines.at(-1)).toMatchObject({
+      level: 'error',
+      fields: {
+        deadLetter: { automation: 'a/x', attempts: 5, lastError: { code: 'Internal', message: 'bug' } },
+      },
+    });
+  });
+
+  it('acknowledges a failure for good at any receive count', async () => {
+    const result = await settleSqsBatch([record('1', request('a/x', '2026-11-21T10:00:00.000Z'), 'g')], {
+      run: async () => {
+        throw new AuthError('denied');
+      },
+      logger: silentLogger,
+    });
+    expect(result.batchItemFailures).toEqual([]);
+  });
+
   it('merges the folded requests: union of repositories and deliveries, the earliest trigger', async () => {
     const runs: ReconcileRequest[] = [];
     await settleSqsBatch(

@@ -111,13 +111,13 @@ describe('retries', () => {
     );
   });
 
-  it('backs off exponentially with full jitter on 500 and 502, then succeeds', async () => {
+  it('backs off exponentially with jitter on 500 and 502, then succeeds', async () => {
     await withStub(
       failingThenOk(3, (response, _, attempt) => json(response, attempt === 1 ? 500 : 502, {})),
       async (host) => {
         const { client, sleeps } = harness({ retry: { random: () => 0.5 } });
         expect(await client.resolveDigest(repositoryAt(host, 'team/app'), '1.0.0')).toBe(DIGEST);
-        expect(sleeps).toEqual([50, 100]);
+        expect(sleeps).toEqual([75, 150]);
       },
     );
   });
